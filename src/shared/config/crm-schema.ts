@@ -44,7 +44,11 @@ const entity = (name: EntityName) =>
       for (const [field, type] of Object.entries(builtinFields[name])) {
         const spec = value.fields[field];
         if (!spec) {
-          ctx.addIssue({ code: 'custom', path: ['fields', field], message: `${name} need the field "${field}"` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['fields', field],
+            message: `${name} need the field "${field}"`,
+          });
         } else if (spec.type !== type) {
           ctx.addIssue({
             code: 'custom',
@@ -70,47 +74,59 @@ const entity = (name: EntityName) =>
       }
     });
 
-export const crmSchema = z
-  .strictObject({
-    /** Region assumed for phone numbers written without a country code (ISO 3166 alpha-2). */
-    defaultRegion: z
-      .string()
-      .regex(/^[A-Z]{2}$/, 'must be a two-letter region code such as US')
-      .default('US'),
-    accounts: entity('accounts'),
-    records: entity('records'),
-    comments: entity('comments'),
-    recordStatuses: z
-      .strictObject({
-        values: z.array(nonEmptyString()).min(1),
-        open: z.array(nonEmptyString()).min(1),
-        default: nonEmptyString(),
-        /** Session status (platform) → record status. */
-        fromSessionStatus: z.record(z.string(), nonEmptyString()).default({}),
-      })
-      .superRefine((s, ctx) => {
-        const known = new Set(s.values);
-        s.open.forEach((v, i) => {
-          if (!known.has(v)) ctx.addIssue({ code: 'custom', path: ['open', i], message: `"${v}" is not one of values` });
+export const crmSchema = z.strictObject({
+  /** Region assumed for phone numbers written without a country code (ISO 3166 alpha-2). */
+  defaultRegion: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be a two-letter region code such as US')
+    .default('US'),
+  accounts: entity('accounts'),
+  records: entity('records'),
+  comments: entity('comments'),
+  recordStatuses: z
+    .strictObject({
+      values: z.array(nonEmptyString()).min(1),
+      open: z.array(nonEmptyString()).min(1),
+      default: nonEmptyString(),
+      /** Session status (platform) → record status. */
+      fromSessionStatus: z.record(z.string(), nonEmptyString()).default({}),
+    })
+    .superRefine((s, ctx) => {
+      const known = new Set(s.values);
+      s.open.forEach((v, i) => {
+        if (!known.has(v))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['open', i],
+            message: `"${v}" is not one of values`,
+          });
+      });
+      if (!known.has(s.default))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['default'],
+          message: `"${s.default}" is not one of values`,
         });
-        if (!known.has(s.default))
-          ctx.addIssue({ code: 'custom', path: ['default'], message: `"${s.default}" is not one of values` });
-        for (const [from, to] of Object.entries(s.fromSessionStatus)) {
-          if (!known.has(to))
-            ctx.addIssue({ code: 'custom', path: ['fromSessionStatus', from], message: `"${to}" is not one of values` });
-        }
-      }),
-    /** SDK custom_data key → CRM record field. */
-    customFields: z.record(z.string(), identifier).default({}),
-    responses: z
-      .strictObject({
-        /** Key that wraps list results: `{ data: [...], meta: {...} }`. */
-        listKey: identifier.default('data'),
-        /** Key that wraps one object: `{ data: {...} }`; empty string answers the bare object. */
-        itemKey: z.union([identifier, z.literal('')]).default('data'),
-      })
-      .default({ listKey: 'data', itemKey: 'data' }),
-  });
+      for (const [from, to] of Object.entries(s.fromSessionStatus)) {
+        if (!known.has(to))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['fromSessionStatus', from],
+            message: `"${to}" is not one of values`,
+          });
+      }
+    }),
+  /** SDK custom_data key → CRM record field. */
+  customFields: z.record(z.string(), identifier).default({}),
+  responses: z
+    .strictObject({
+      /** Key that wraps list results: `{ data: [...], meta: {...} }`. */
+      listKey: identifier.default('data'),
+      /** Key that wraps one object: `{ data: {...} }`; empty string answers the bare object. */
+      itemKey: z.union([identifier, z.literal('')]).default('data'),
+    })
+    .default({ listKey: 'data', itemKey: 'data' }),
+});
 
 function nonEmptyString() {
   return z.string().min(1, 'must not be empty');

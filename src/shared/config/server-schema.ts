@@ -65,7 +65,13 @@ export const serverSchema = z.strictObject({
       delayMinutes: z.number().min(0).max(1440).default(15),
       queues: z.record(z.string(), queueEmail).default({}),
     })
-    .default({ enabled: false, to: '', from: 'no-reply@crm-bridge.local', delayMinutes: 15, queues: {} }),
+    .default({
+      enabled: false,
+      to: '',
+      from: 'no-reply@crm-bridge.local',
+      delayMinutes: 15,
+      queues: {},
+    }),
   lookupUrls: z
     .strictObject({ ivr: z.string().optional(), web: z.string().optional() })
     .default({}),

@@ -1,0 +1,13 @@
+import type { Scenario } from '../lib/types';
+import { bareExpress } from './bare-express';
+import { createAccount } from './create-account';
+import { findAccountById } from './find-account-by-id';
+import { findAccountByPhone } from './find-account-by-phone';
+
+/** Run in this order; creates go last so lookups see exactly the seeded data. */
+export const scenarios: Scenario[] = [
+  bareExpress,
+  findAccountById,
+  findAccountByPhone,
+  createAccount,
+];

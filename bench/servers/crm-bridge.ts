@@ -1,0 +1,86 @@
+/**
+ * crm-bridge as `npm start` builds it, on the embedded store in a fresh temporary directory,
+ * seeded with BENCH_ACCOUNTS (default 100,000) accounts through CrmService.createAccount.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp } from '../../src/app';
+import type { AppConfig } from '../../src/shared/config/app-config';
+import { formatProblem, loadConfig } from '../../src/shared/config/load-config';
+import { createLogger } from '../../src/shared/log/logger';
+import { createStore } from '../../src/shared/store/create-store';
+import {
+  type AccountSample,
+  BENCH_CREDENTIALS,
+  type CrmBridgeInfo,
+  SAMPLE_EVERY,
+  seedAccount,
+} from '../lib/crm-fixtures';
+import { announceReady, closeServer, exitOnStop, listenLocal } from '../lib/ipc';
+
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100_000);
+/** Creates in flight at once while seeding; the store serialises them anyway. */
+const SEED_BATCH = 500;
+
+/** The shipped config, loaded as the server loads it, with known credentials. */
+function benchConfig(dataDir: string): AppConfig {
+  const loaded = loadConfig({
+    configDir: path.resolve(__dirname, '../../config'),
+    dataDir,
+    mode: 'embedded',
+    env: {
+      API_USERNAME: BENCH_CREDENTIALS.username,
+      API_PASSWORD: BENCH_CREDENTIALS.password,
+      API_KEY: 'bench-api-key',
+      WEB_ADMIN_PASSWORD: 'bench-admin-password',
+    },
+    writeSecrets: false,
+  });
+  if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
+  return loaded.config;
+}
+
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bridge-bench-'));
+  const store = await createStore({ dataDir });
+  const app = await createApp({
+    config: benchConfig(dataDir),
+    store,
+    logger: createLogger('silent'),
+  });
+  const server = http.createServer(app.express);
+  exitOnStop(async () => {
+    await closeServer(server);
+    await store.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const started = performance.now();
+  const samples: AccountSample[] = [];
+  for (let from = 0; from < ACCOUNTS; from += SEED_BATCH) {
+    const batch: Promise<void>[] = [];
+    for (let i = from; i < Math.min(from + SEED_BATCH, ACCOUNTS); i++) {
+      const { body, digits } = seedAccount(i);
+      batch.push(
+        app.crm.createAccount(body).then((account) => {
+          if (i % SAMPLE_EVERY === SAMPLE_EVERY / 2) samples.push({ id: account.id, digits });
+        }),
+      );
+    }
+    await Promise.all(batch);
+  }
+  const seedMs = performance.now() - started;
+  const setup = `${ACCOUNTS.toLocaleString('en-US')} accounts seeded in ${(seedMs / 1000).toFixed(1)} s (${Math.round(ACCOUNTS / (seedMs / 1000)).toLocaleString('en-US')}/s) on the embedded store`;
+  console.log(`crm-bridge: ${setup}`);
+  const info: CrmBridgeInfo = { accounts: ACCOUNTS, seedMs, samples, setup };
+
+  await listenLocal(server);
+  announceReady(server, info);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,268 @@
+import { createHash } from 'node:crypto';
+import type { CountryCode } from 'libphonenumber-js';
+import type { CrmConfig } from '../shared/config/crm-schema';
+import { notFound, unprocessable } from '../shared/errors/app-error';
+import { newId } from '../shared/ids';
+import type { Collection, Filter, Store, StoredDocument } from '../shared/store/store-port';
+import { customDataFields } from './custom-data';
+import {
+  compileEntityFields,
+  type EntityFields,
+  mapFields,
+  publicView,
+  searchKeyName,
+  searchKeys,
+  unwrapBody,
+} from './entity-fields';
+import type { ListQuery } from './entity-query';
+import { isOpenStatus, resolveStatus } from './record-status';
+
+export type Entity = StoredDocument & { createdAt: string; updatedAt: string };
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface Attachment extends StoredDocument {
+  recordId: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  createdAt: string;
+}
+
+export interface NewAttachment {
+  data: Buffer;
+  filename: string;
+  contentType: string;
+}
+
+const NEWEST_FIRST = [{ field: 'id', direction: 'desc' as const }];
+
+/** Create, read, list and merge-update for one entity kind, in its configured field shape. */
+class EntityRepository {
+  constructor(
+    readonly fields: EntityFields,
+    readonly collection: Collection<Entity>,
+  ) {}
+
+  async create(set: Record<string, unknown>): Promise<Entity> {
+    const now = new Date().toISOString();
+    const doc = { id: newId(), ...set, createdAt: now, updatedAt: now } as Entity;
+    return publicView(await this.collection.insert({ ...doc, ...searchKeys(doc, this.fields) }));
+  }
+
+  async get(id: string): Promise<Entity> {
+    const doc = await this.collection.findById(id);
+    if (!doc) throw notFound(this.fields.entity, id);
+    return publicView(doc);
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.collection.findById(id)) !== null;
+  }
+
+  async list(query: ListQuery): Promise<Page<Entity>> {
+    const [items, total] = await Promise.all([
+      this.collection.find(query.filter, {
+        sort: NEWEST_FIRST,
+        skip: query.offset,
+        limit: query.limit,
+      }),
+      this.collection.count(query.filter),
+    ]);
+    return { items: items.map(publicView), total, limit: query.limit, offset: query.offset };
+  }
+
+  async update(id: string, set: Record<string, unknown>, unset: string[]): Promise<Entity> {
+    const current = await this.get(id);
+    const merged: Record<string, unknown> = { ...current, ...set };
+    for (const field of unset) delete merged[field];
+    const keys = searchKeys(merged, this.fields);
+    const updated = await this.collection.update(
+      id,
+      { ...set, ...keys, updatedAt: new Date().toISOString() },
+      { unset },
+    );
+    if (!updated) throw notFound(this.fields.entity, id);
+    return publicView(updated);
+  }
+
+  async indexSearchKeys(): Promise<void> {
+    for (const [field, spec] of this.fields.specs) {
+      if (spec.type === 'phone' || spec.type === 'email')
+        await this.collection.ensureIndex(searchKeyName(field));
+    }
+  }
+}
+
+/** The built-in CRM: accounts contain records, records carry comments and attachments. */
+export class CrmService {
+  readonly accounts: EntityRepository;
+  readonly records: EntityRepository;
+  readonly comments: EntityRepository;
+  private readonly attachments: Collection<Attachment>;
+
+  private constructor(
+    private readonly store: Store,
+    private readonly config: CrmConfig,
+  ) {
+    const region = config.defaultRegion as CountryCode;
+    this.accounts = new EntityRepository(
+      compileEntityFields('account', config.accounts, region),
+      store.collection<Entity>('accounts'),
+    );
+    this.records = new EntityRepository(
+      compileEntityFields('record', config.records, region),
+      store.collection<Entity>('records'),
+    );
+    this.comments = new EntityRepository(
+      compileEntityFields('comment', config.comments, region),
+      store.collection<Entity>('comments'),
+    );
+    this.attachments = store.collection<Attachment>('attachments');
+  }
+
+  static async open(store: Store, config: CrmConfig): Promise<CrmService> {
+    const service = new CrmService(store, config);
+    await Promise.all([
+      service.accounts.indexSearchKeys(),
+      service.records.indexSearchKeys(),
+      service.records.collection.ensureIndex('accountId'),
+      service.comments.collection.ensureIndex('recordId'),
+      service.attachments.ensureIndex('recordId'),
+    ]);
+    return service;
+  }
+
+  // Accounts
+
+  createAccount(body: unknown): Promise<Entity> {
+    const { set } = mapFields(
+      unwrapBody(body, this.accounts.fields),
+      this.accounts.fields,
+      'create',
+    );
+    if (['name', 'phone', 'email'].every((f) => set[f] === undefined || set[f] === '')) {
+      throw unprocessable('an account needs at least a name, a phone or an email', [
+        { field: 'name', message: 'give at least one of name, phone or email' },
+      ]);
+    }
+    return this.accounts.create(set);
+  }
+
+  // Records
+
+  async createRecord(body: unknown): Promise<Entity> {
+    const source = unwrapBody(body, this.records.fields);
+    const { set } = mapFields(source, this.records.fields, 'create');
+    await this.requireAccount(String(set.accountId));
+    set.status = resolveStatus(
+      typeof set.status === 'string' ? set.status : this.config.recordStatuses.default,
+      this.config.recordStatuses,
+    );
+    return this.records.create({ ...customDataFields(source, this.config.customFields), ...set });
+  }
+
+  async updateRecord(id: string, body: unknown): Promise<Entity> {
+    const source = unwrapBody(body, this.records.fields);
+    const { set, unset } = mapFields(source, this.records.fields, 'update');
+    await this.records.get(id);
+    if (typeof set.accountId === 'string') await this.requireAccount(set.accountId);
+    if (typeof set.status === 'string')
+      set.status = resolveStatus(set.status, this.config.recordStatuses);
+    return this.records.update(
+      id,
+      { ...customDataFields(source, this.config.customFields), ...set },
+      unset,
+    );
+  }
+
+  /** The newest open record of an account (optionally in one queue): what the platform reuses. */
+  async latestOpenRecord(accountId: string, menu?: string): Promise<Entity | null> {
+    const filter: Filter = {
+      and: [
+        { field: 'accountId', op: 'eq', value: accountId },
+        { field: 'status', op: 'in', values: [...this.config.recordStatuses.open] },
+        ...(menu === undefined ? [] : [{ field: 'menu', op: 'eq' as const, value: menu }]),
+      ],
+    };
+    const found = await this.records.collection.findOne(filter, { sort: NEWEST_FIRST });
+    return found && isOpenStatus(found.status, this.config.recordStatuses)
+      ? publicView(found)
+      : null;
+  }
+
+  // Comments
+
+  async addComment(recordId: string, body: unknown): Promise<Entity> {
+    await this.records.get(recordId);
+    const { set } = mapFields(
+      unwrapBody(body, this.comments.fields),
+      this.comments.fields,
+      'create',
+    );
+    return this.comments.create({ ...set, recordId });
+  }
+
+  async listComments(recordId: string, query: ListQuery): Promise<Page<Entity>> {
+    await this.records.get(recordId);
+    const byRecord: Filter = { field: 'recordId', op: 'eq', value: recordId };
+    return this.comments.list({
+      ...query,
+      filter: query.filter ? { and: [byRecord, query.filter] } : byRecord,
+    });
+  }
+
+  // Attachments
+
+  async addAttachment(recordId: string, file: NewAttachment): Promise<Attachment> {
+    await this.records.get(recordId);
+    const attachment: Attachment = {
+      id: newId(),
+      recordId,
+      filename: file.filename,
+      contentType: file.contentType,
+      size: file.data.length,
+      sha256: createHash('sha256').update(file.data).digest('hex'),
+      createdAt: new Date().toISOString(),
+    };
+    // Bytes first: a crash in between leaves an orphan blob, never a record of missing bytes.
+    await this.store.blobs.put(attachment.id, file.data, {
+      filename: file.filename,
+      contentType: file.contentType,
+    });
+    return this.attachments.insert(attachment);
+  }
+
+  async listAttachments(recordId: string): Promise<Attachment[]> {
+    await this.records.get(recordId);
+    return this.attachments.find(
+      { field: 'recordId', op: 'eq', value: recordId },
+      { sort: NEWEST_FIRST },
+    );
+  }
+
+  async getAttachment(
+    recordId: string,
+    attachmentId: string,
+  ): Promise<{ attachment: Attachment; data: Buffer }> {
+    const attachment = await this.attachments.findById(attachmentId);
+    if (!attachment || attachment.recordId !== recordId) throw notFound('attachment', attachmentId);
+    const blob = await this.store.blobs.get(attachmentId);
+    if (!blob) throw notFound('attachment', attachmentId);
+    return { attachment, data: blob.data };
+  }
+
+  private async requireAccount(accountId: string): Promise<void> {
+    if (!(await this.accounts.exists(accountId))) {
+      throw unprocessable(`account "${accountId}" does not exist`, [
+        { field: 'accountId', message: `no account has the id "${accountId}"` },
+      ]);
+    }
+  }
+}

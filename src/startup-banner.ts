@@ -1,0 +1,35 @@
+import type { AppConfig } from './shared/config/app-config';
+
+export interface BannerInput {
+  config: AppConfig;
+  secrets: { name: string; value: string; generated: boolean }[];
+  mode: 'embedded' | 'production';
+  host: string;
+  port: number;
+  storeKind: string;
+}
+
+/**
+ * What a person sees at start: where to go and how to authenticate. Credentials are printed only
+ * in embedded mode (a local, generated set); production mode names the methods without secrets.
+ */
+export function startupBanner(input: BannerInput): string {
+  const { config, mode, port } = input;
+  const host = input.host === '0.0.0.0' || input.host === '::' ? 'localhost' : input.host;
+  const base = `http://${host}:${port}`;
+  const auth = config.server.api.auth;
+  const show = (secret: string): string =>
+    mode === 'embedded' ? secret : '(set in the environment)';
+  const lines = [
+    '',
+    `crm-bridge is serving on ${base} (${mode} mode, store: ${input.storeKind})`,
+    `  CRM API:  ${base}/api/v1   health: ${base}/healthz, ${base}/readyz`,
+    ...auth.basic.map((b) => `  API basic auth:  ${b.username} / ${show(b.password)}`),
+    ...auth.headers.map((h) => `  API header:      ${h.name}: ${show(h.value)}`),
+    ...config.server.web.users.map((u) => `  Web login:       ${u.username} / ${show(u.password)}`),
+  ];
+  const generated = input.secrets.filter((s) => s.generated).map((s) => s.name);
+  if (generated.length > 0)
+    lines.push(`  Generated and kept in DATA_DIR/secrets.json: ${generated.join(', ')}`);
+  return `${lines.join('\n')}\n\n`;
+}
