@@ -67,14 +67,16 @@ class EntityRepository {
   }
 
   async list(query: ListQuery): Promise<Page<Entity>> {
-    const [items, total] = await Promise.all([
-      this.collection.find(query.filter, {
-        sort: NEWEST_FIRST,
-        skip: query.offset,
-        limit: query.limit,
-      }),
-      this.collection.count(query.filter),
-    ]);
+    const items = await this.collection.find(query.filter, {
+      sort: NEWEST_FIRST,
+      skip: query.offset,
+      limit: query.limit,
+    });
+    // A short page already tells the total; counting is only needed when the page is full.
+    const complete = (items.length > 0 || query.offset === 0) && items.length < query.limit;
+    const total = complete
+      ? query.offset + items.length
+      : await this.collection.count(query.filter);
     return { items: items.map(publicView), total, limit: query.limit, offset: query.offset };
   }
 

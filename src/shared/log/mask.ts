@@ -6,7 +6,7 @@
 const SECRET_KEY = /pass(word)?|secret|token|authorization|api[-_]?key|cookie|credential/i;
 const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g;
 // Seven or more digits, possibly grouped with spaces, dots, dashes, parentheses or asterisks.
-const PHONE = /(?<![\w/])\+?[\d*][\d\s().*-]{5,}\d(?![\w/])/g;
+const PHONE = /(?<![\w/])[+(]?[\d*][\d\s().*-]{5,}\d(?![\w/])/g;
 
 export const maskText = (text: string): string =>
   text
