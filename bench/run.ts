@@ -23,11 +23,12 @@ import { scenarios } from './scenarios';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
 
-function envNumber(name: string, fallback: number): number {
+function envNumber(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number ≥ 0, got "${raw}"`);
+  if (!Number.isFinite(n) || n < min)
+    throw new Error(`${name} must be a number ≥ ${min}: "${raw}"`);
   return n;
 }
 
@@ -83,7 +84,7 @@ function setupLines(
       ? `servers on CPU ${pinning.serverCpu}, autocannon on CPU ${pinning.driverCpu}`
       : `NOT pinned: ${pinning.warning ?? ''}`,
     `${ctx.connections} connections, ${ctx.seconds} s per scenario after ${ctx.warmupSeconds} s warm-up`,
-    `load average at start ${loadAtStart.toFixed(2)}${loadAtStart > 0.5 ? ' (other processes were busy: figures are noisy)' : ''}`,
+    `load average at start ${loadAtStart.toFixed(2)}${loadAtStart >= 1 ? ' (other processes were busy: figures are noisy)' : ''}`,
     ...setups,
   ];
 }
@@ -107,7 +108,7 @@ function writeResults(lines: string[], results: ScenarioResult[], ctx: BenchCont
 }
 
 async function main(): Promise<number> {
-  const seconds = envNumber('BENCH_SECONDS', 10);
+  const seconds = envNumber('BENCH_SECONDS', 10, 1);
   const only = process.env.BENCH_ONLY;
   const profiled = (process.env.BENCH_PROFILE ?? '').split(',');
   const loadAtStart = os.loadavg()[0] ?? 0;
@@ -122,8 +123,8 @@ async function main(): Promise<number> {
   }));
   const ctx: BenchContext = {
     seconds,
-    warmupSeconds: envNumber('BENCH_WARMUP_SECONDS', Math.min(3, Math.ceil(seconds / 5))),
-    connections: envNumber('BENCH_CONNECTIONS', 50),
+    warmupSeconds: envNumber('BENCH_WARMUP_SECONDS', Math.min(3, Math.ceil(seconds / 5)), 0),
+    connections: envNumber('BENCH_CONNECTIONS', 50, 1),
     server: (name) => pool.get(name),
     log: (message) => console.log(`  ${message}`),
   };

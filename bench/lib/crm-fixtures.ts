@@ -26,23 +26,23 @@ export interface CrmBridgeInfo {
 }
 
 const FIRST = ['James', 'Maria', 'Wei', 'Aisha', 'Olusegun', 'Zoë', 'Ravi', 'Sofía', 'Liam', 'Mei'];
-const LAST = [
-  'Bond',
-  'García',
-  'Chen',
-  'Okafor',
-  'Müller',
-  'Nakamura',
-  'Smith',
-  "O'Brien",
-  'Rossi',
-];
+const LAST = ['Bond', 'García', 'Chen', 'Okafor', 'Müller', 'Nakamura', 'Smith', "O'Brien"];
 const DOMAINS = ['example.com', 'mail.example.org', 'corp.example.net'];
+/** 222 is the vendor's example and not an assigned area code: libphonenumber's slow path. */
 const AREAS = ['222', '212', '312', '415', '646', '718', '202', '305', '617', '503'];
+
+/**
+ * An item chosen by i, scrambled (high bits of Knuth's multiplicative hash) so that choices line
+ * up neither with each other nor with the sampling step: samples get every name, area and format.
+ */
+function pick<T>(items: readonly T[], i: number, salt: number): T {
+  const h = Math.imul(i + salt * 7919, 2654435761) >>> 0;
+  return items[Math.floor((h / 2 ** 32) * items.length)] as T;
+}
 
 /** Unique per index: the exchange and line come from the index, only the area varies freely. */
 function seedDigits(i: number): string {
-  const area = AREAS[i % AREAS.length] ?? '222';
+  const area = pick(AREAS, i, 1);
   const exchange = 200 + Math.floor(i / 10_000);
   return `${area}${exchange}${String(i % 10_000).padStart(4, '0')}`;
 }
@@ -78,16 +78,16 @@ export interface SeedAccount {
 
 /** The i-th seeded account: names, emails, phones and extra fields vary with i. */
 export function seedAccount(i: number): SeedAccount {
-  const first = FIRST[i % FIRST.length] ?? 'James';
-  const last = LAST[Math.floor(i / FIRST.length) % LAST.length] ?? 'Bond';
+  const first = pick(FIRST, i, 2);
+  const last = pick(LAST, i, 3);
   const digits = seedDigits(i);
   const body: Record<string, unknown> = {
     name: `${first} ${last}`,
-    phone: (STORED_FORMATS[i % STORED_FORMATS.length] ?? ((d: string) => d))(digits),
+    phone: pick(STORED_FORMATS, i, 4)(digits),
   };
-  if (i % 10 !== 9) {
+  if (pick([true, true, true, true, true, true, true, true, true, false], i, 5)) {
     const local = `${first}.${last}${i}`.normalize('NFD').replace(/[^A-Za-z0-9.]/g, '');
-    body.email = `${i % 7 === 0 ? local.toUpperCase() : local.toLowerCase()}@${DOMAINS[i % 3]}`;
+    body.email = `${i % 7 === 0 ? local.toUpperCase() : local.toLowerCase()}@${pick(DOMAINS, i, 6)}`;
   }
   if (i % 4 === 0) body.ccaipId = String(100_000 + i);
   if (i % 5 === 0) body.tier = i % 2 === 0 ? 'gold' : 'silver'; // an unknown field, kept
@@ -105,7 +105,9 @@ export interface NewAccount {
 /** The n-th account a create request sends, in Property, Container map and array formats. */
 export function newAccount(n: number): NewAccount {
   const name = `Bench Caller ${n}`;
-  const digits = `555${800 + (Math.floor(n / 10_000) % 200)}${String(n % 10_000).padStart(4, '0')}`;
+  // Exchanges 800-999, so no new phone ever equals a seeded one (200-299).
+  const exchange = 800 + (Math.floor(n / 10_000) % 200);
+  const digits = `${pick(AREAS, n, 7)}${exchange}${String(n % 10_000).padStart(4, '0')}`;
   const phone = `+1 ${groups(digits).join(' ')}`;
   const email = `caller${n}@example.com`;
   switch (n % 3) {

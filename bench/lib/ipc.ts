@@ -9,7 +9,7 @@ export interface ReadyMessage<I = unknown> {
   info: I;
 }
 
-/** Runner → server child: close and exit (so a --cpu-prof profile gets written). */
+/** Runner → server child: close and exit (writing the CPU profile, if one is being taken). */
 export interface StopMessage {
   type: 'stop';
 }
@@ -38,8 +38,8 @@ export function announceReady<I>(server: Server, info: I): void {
 }
 
 /**
- * Runs `cleanup` once and exits 0 when the runner says stop, goes away, or a signal arrives.
- * Exiting normally (not by a signal) is what lets `node --cpu-prof` write its profile.
+ * Runs `cleanup` once and exits 0 when the runner says stop, goes away, or a signal arrives,
+ * after writing the CPU profile if one is being taken.
  */
 export function exitOnStop(cleanup: () => Promise<void>): void {
   let stopping = false;

@@ -20,7 +20,10 @@ import {
 } from '../lib/crm-fixtures';
 import { announceReady, closeServer, exitOnStop, listenLocal } from '../lib/ipc';
 
-const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100_000);
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS || 100_000);
+if (!Number.isInteger(ACCOUNTS) || ACCOUNTS < SAMPLE_EVERY) {
+  throw new Error(`BENCH_ACCOUNTS must be a whole number ≥ ${SAMPLE_EVERY}`);
+}
 /** Creates in flight at once while seeding; the store serialises them anyway. */
 const SEED_BATCH = 500;
 

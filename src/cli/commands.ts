@@ -1,5 +1,14 @@
 import type { CliCommand } from './command';
 import { configCheck, configSchema } from './config-commands';
+import { oauthLink } from './oauth-link-command';
+import { render } from './render-command';
+import { simulate } from './simulate-command';
 
 /** Every `crm-bridge` command, in the order `--help` lists them; a new command is one entry. */
-export const commands: readonly CliCommand[] = [configCheck, configSchema];
+export const commands: readonly CliCommand[] = [
+  configCheck,
+  configSchema,
+  simulate,
+  render,
+  oauthLink,
+];

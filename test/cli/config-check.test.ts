@@ -34,7 +34,11 @@ function configDir(server: string): string {
 describe('crm-bridge config check', () => {
   it('When the shipped config is checked in embedded mode, then it prints OK, exits 0 and writes no secret', async () => {
     const run = await runCli(['config', 'check'], { DATA_DIR: dataDir });
-    expect(run).toEqual({ code: 0, stdout: ['config OK (server.yaml, crm.yaml)'], stderr: [] });
+    expect(run).toEqual({
+      code: 0,
+      stdout: ['config OK (server.yaml, crm.yaml, generic-api.yaml)'],
+      stderr: [],
+    });
     expect(fs.existsSync(dataDir)).toBe(false);
   });
 
@@ -76,6 +80,7 @@ describe('crm-bridge config check', () => {
       'config/server.yaml:10: api.auth.basic.0.password: ${API_PASSWORD} is not set',
       'config/server.yaml:13: api.auth.headers.0.value: ${API_KEY} is not set',
       'config/server.yaml:20: web.users.0.password: ${WEB_ADMIN_PASSWORD} is not set',
+      'config/generic-api.yaml:22: auth.password: ${API_PASSWORD} is not set',
     ]);
   });
 
@@ -130,7 +135,11 @@ describe('crm-bridge config schema', () => {
     const run = await runCli(['config', 'schema', '--out', out]);
     expect(run).toEqual({
       code: 0,
-      stdout: [`wrote ${out}/server.schema.json`, `wrote ${out}/crm.schema.json`],
+      stdout: [
+        `wrote ${out}/server.schema.json`,
+        `wrote ${out}/crm.schema.json`,
+        `wrote ${out}/generic-api.schema.json`,
+      ],
       stderr: [],
     });
     const server = JSON.parse(fs.readFileSync(path.join(out, 'server.schema.json'), 'utf8'));

@@ -8,11 +8,15 @@ import { describeStoreContract } from '../contract/store-contract';
 
 const tempDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bridge-embedded-store-'));
 
-const contractDir = tempDir();
+// Made on first open (and reused when the contract reopens the store), so a run filtered to other
+// tests leaves no directory behind.
+let contractDir: string | undefined;
 describeStoreContract(
   'embedded',
-  () => EmbeddedStore.open(contractDir),
-  async () => fs.rmSync(contractDir, { recursive: true, force: true }),
+  () => EmbeddedStore.open((contractDir ??= tempDir())),
+  async () => {
+    if (contractDir) fs.rmSync(contractDir, { recursive: true, force: true });
+  },
 );
 
 describe('embedded store', () => {

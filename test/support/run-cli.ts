@@ -24,6 +24,7 @@ const CRM_BRIDGE_VARIABLES = [
   'OAUTH_CLIENT_SECRET',
   'WEB_ADMIN_PASSWORD',
   'OUTCOME_EMAIL_TO',
+  'CRM_BRIDGE_URL',
 ];
 
 export interface CliRun {

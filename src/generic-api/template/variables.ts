@@ -63,6 +63,15 @@ const CATALOGUE: readonly VariableInfo[] = [
     name: 'ATTACHMENT_ID',
     description: 'The id the CRM gave an uploaded file (attachment builder URL).',
   },
+  // crm-bridge extensions, beyond the reference's table.
+  { name: 'SESSION_STATUS', description: 'The session status: finished, failed, deflected, ...' },
+  {
+    name: 'RECORD_STATUS',
+    description: "SESSION_STATUS through crm.yaml's recordStatuses.fromSessionStatus map.",
+  },
+  { name: 'FILE_NAME', description: 'The name of the file being uploaded, e.g. chat-42.txt.' },
+  { name: 'FILE_KIND', description: 'The kind of file being uploaded, e.g. chat_transcripts.' },
+  { name: 'ATTACHMENT_URL', description: 'The download URL of the file just uploaded.' },
 ];
 
 const BY_NAME: ReadonlyMap<string, VariableInfo> = new Map(CATALOGUE.map((v) => [v.name, v]));

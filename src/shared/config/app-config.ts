@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { genericApiSchema } from '../../generic-api/config/generic-api-schema';
 import { crmSchema } from './crm-schema';
 import { serverSchema } from './server-schema';
 
@@ -6,6 +7,8 @@ export interface ConfigFileSpec {
   /** File name inside the config directory. */
   file: string;
   schema: z.ZodType;
+  /** A file that may be absent; its section is then `undefined` (the feature is not configured). */
+  optional?: boolean;
 }
 
 /**
@@ -15,11 +18,16 @@ export interface ConfigFileSpec {
 export const configFiles = {
   server: { file: 'server.yaml', schema: serverSchema },
   crm: { file: 'crm.yaml', schema: crmSchema },
+  genericApi: { file: 'generic-api.yaml', schema: genericApiSchema, optional: true },
 } as const satisfies Record<string, ConfigFileSpec>;
 
 export type ConfigName = keyof typeof configFiles;
 
+type Section<S extends ConfigFileSpec> = S extends { optional: true }
+  ? z.output<S['schema']> | undefined
+  : z.output<S['schema']>;
+
 /** The validated, deep-frozen configuration: `{ dir, server: ServerConfig, crm: CrmConfig, ... }`. */
 export type AppConfig = { dir: string } & {
-  [K in ConfigName]: z.output<(typeof configFiles)[K]['schema']>;
+  [K in ConfigName]: Section<(typeof configFiles)[K]>;
 };

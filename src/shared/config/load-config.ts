@@ -66,8 +66,9 @@ export function loadConfig(options: LoadConfigOptions): ConfigResult {
 
 function loadFile(file: string, spec: ConfigFileSpec, resolve: ResolveVariable): FileResult {
   const text = readText(file);
+  if (text === undefined && spec.optional === true) return { value: undefined, problems: [] };
   if (typeof text !== 'string') {
-    return { value: undefined, problems: [wholeFile(file, text.problem)] };
+    return { value: undefined, problems: [wholeFile(file, text?.problem ?? 'file not found')] };
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
@@ -92,11 +93,12 @@ function loadFile(file: string, spec: ConfigFileSpec, resolve: ResolveVariable):
   return { value: parsed.value, problems: problems.sort((a, b) => a.line - b.line) };
 }
 
-function readText(file: string): string | { problem: string } {
+/** The file's text; undefined when it does not exist. */
+function readText(file: string): string | { problem: string } | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (error) {
-    if (hasErrorCode(error, 'ENOENT')) return { problem: 'file not found' };
+    if (hasErrorCode(error, 'ENOENT')) return undefined;
     return { problem: `cannot read: ${errorMessage(error)}` };
   }
 }

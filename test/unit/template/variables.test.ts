@@ -46,14 +46,15 @@ const REFERENCE_TABLE = [
   'FILE_DATA',
 ];
 const LOOKUP_AND_UPLOAD = ['ANI', 'CUID', 'MENU_ID', 'TYPE', 'ATTACHMENT_ID'];
+const EXTENSIONS = ['SESSION_STATUS', 'RECORD_STATUS', 'FILE_NAME', 'FILE_KIND', 'ATTACHMENT_URL'];
 
 function mixedCase(name: string): string {
   return [...name].map((c, i) => (i % 2 === 0 ? c : c.toLowerCase())).join('');
 }
 
 describe('The variable catalogue', () => {
-  it('When listed, then it holds every variable of the reference table, in its order, then those of lookup URLs and uploads', () => {
-    expect(variableNames).toEqual([...REFERENCE_TABLE, ...LOOKUP_AND_UPLOAD]);
+  it('When listed, then it holds every variable of the reference table, in its order, then those of lookup URLs and uploads, then the crm-bridge extensions', () => {
+    expect(variableNames).toEqual([...REFERENCE_TABLE, ...LOOKUP_AND_UPLOAD, ...EXTENSIONS]);
   });
 
   it('When any variable is described, then it has a one-line description of its own', () => {
