@@ -62,12 +62,12 @@ function judge(
   if (problem !== undefined) return { ...result, verdict: 'ERRORS', problem };
   if (scenario.baseline) return result;
   const { target } = scenario;
+  if (target === undefined) return { ...result, verdict: 'reference' };
   const met =
-    target === undefined ||
-    (result.rateRatio !== undefined &&
-      result.p99Ratio !== undefined &&
-      result.rateRatio >= target.minRateRatio &&
-      result.p99Ratio <= target.maxP99Ratio);
+    result.rateRatio !== undefined &&
+    result.p99Ratio !== undefined &&
+    result.rateRatio >= target.minRateRatio &&
+    result.p99Ratio <= target.maxP99Ratio;
   return { ...result, verdict: met ? 'PASS' : 'FAIL' };
 }
 

@@ -52,7 +52,8 @@ export interface Scenario {
   run(ctx: BenchContext): Promise<Measurement>;
 }
 
-export type Verdict = 'baseline' | 'PASS' | 'FAIL' | 'ERRORS' | 'CRASHED';
+/** `reference`: measured for comparison only, with no target (e.g. the baseline re-run). */
+export type Verdict = 'baseline' | 'reference' | 'PASS' | 'FAIL' | 'ERRORS' | 'CRASHED';
 
 export interface ScenarioResult {
   name: string;

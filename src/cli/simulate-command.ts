@@ -82,6 +82,7 @@ export const simulate: CliCommand = {
         statusMap: config.crm.recordStatuses.fromSessionStatus,
         onEvent: (event) => {
           if (event.type === 'step') io.out(`✓ ${event.endpoint}: ${event.message}`);
+          if (event.type === 'warning') io.out(`! ${event.message}`);
           if (event.type === 'request')
             [...formatRequest(event.request), ''].forEach((l) => io.out(l));
         },

@@ -163,6 +163,19 @@ describe('Find or create account', () => {
     );
   });
 
+  test('When the phone number cannot be parsed, then it is sent unchanged and reported once', async () => {
+    routes['GET /contacts/search'] = () => [200, { results: [{ contact_id: 3 }] }];
+    const events: FlowEvent[] = [];
+    await run('account', { variables: { PHONE_NUMBER: 'ext. 12' } }, api(), events);
+    expect(seen()).toEqual(['GET /contacts/search?criteria=(Phone%3Aequals%3Aext.%2012)']);
+    expect(events.filter((e) => e.type === 'warning')).toEqual([
+      {
+        type: 'warning',
+        message: '"ext. 12" is not a phone number crm-bridge can format; it is sent unchanged',
+      },
+    ]);
+  });
+
   test('When the CRM answers 500, then the error names the endpoint, status and message', async () => {
     routes['GET /contacts/search'] = () => [500, { message: 'database down' }];
     const failure = run('account', { variables: { EMAIL: 'a@b.co' } });

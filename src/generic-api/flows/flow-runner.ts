@@ -1,4 +1,4 @@
-import { formatPhone } from '../../shared/phone/phone';
+import { formatPhone, parseFailed } from '../../shared/phone/phone';
 import type {
   CompiledEndpoint,
   CompiledGenericApi,
@@ -43,7 +43,8 @@ export interface FlowInput {
 export type FlowEvent =
   | { type: 'request'; request: OutboundRequest }
   | { type: 'response'; request: OutboundRequest; response: OutboundResponse }
-  | { type: 'step'; endpoint: EndpointName; message: string };
+  | { type: 'step'; endpoint: EndpointName; message: string }
+  | { type: 'warning'; message: string };
 
 export interface FlowOptions {
   api: CompiledGenericApi;
@@ -97,6 +98,8 @@ function preview(body: unknown): string {
 class FlowRun {
   private readonly raw: Raw;
   private readonly result: FlowResult = { comments: 0, uploads: [] };
+  /** Numbers already reported as unparsable: each is said once per run, not once per request. */
+  private readonly unparsablePhones = new Set<string>();
 
   constructor(
     private readonly input: FlowInput,
@@ -138,12 +141,21 @@ class FlowRun {
   }
 
   private variables(purpose: PhonePurpose, extra: Raw = {}): Variables {
-    const { phoneNumberFormat, defaultRegion } = this.api;
-    return deriveVariables(
-      { ...this.raw, ...extra },
-      { purpose, formatPhone: (raw, p) => formatPhone(raw, phoneNumberFormat, p, defaultRegion) },
-    );
+    return deriveVariables({ ...this.raw, ...extra }, { purpose, formatPhone: this.formatPhone });
   }
+
+  /** The configured format; a number it cannot parse is sent unchanged, and said so once. */
+  private readonly formatPhone = (raw: string, purpose: PhonePurpose): string => {
+    const { phoneNumberFormat, defaultRegion } = this.api;
+    if (parseFailed(raw, defaultRegion) && !this.unparsablePhones.has(raw)) {
+      this.unparsablePhones.add(raw);
+      this.emit({
+        type: 'warning',
+        message: `"${raw}" is not a phone number crm-bridge can format; it is sent unchanged`,
+      });
+    }
+    return formatPhone(raw, phoneNumberFormat, purpose, defaultRegion);
+  };
 
   /** Sends one endpoint's request; undefined in a dry run (the request is reported instead). */
   private async call(
