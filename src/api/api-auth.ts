@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../shared/errors/app-error';
-import { secretsEqual } from '../shared/security/constant-time';
+import { secretMatcher } from '../shared/security/constant-time';
 import type { ServerConfig } from '../shared/config/server-schema';
 
 /** Who called: which configured credential matched. */
@@ -23,27 +23,38 @@ function parseBasic(header: string): { username: string; password: string } | un
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-function matchBasic(auth: AuthConfig, header: string | undefined): ApiPrincipal | undefined {
-  const given = header === undefined ? undefined : parseBasic(header);
-  if (!given) return undefined;
-  // Every credential is compared, so timing does not reveal which usernames exist.
-  let found: ApiPrincipal | undefined;
-  for (const cred of auth.basic) {
-    const ok =
-      secretsEqual(given.username, cred.username) && secretsEqual(given.password, cred.password);
-    if (ok) found ??= { method: 'basic', name: cred.username };
-  }
-  return found;
+type Matcher = (req: Request, header: string | undefined) => ApiPrincipal | undefined;
+
+function basicMatcher(auth: AuthConfig): Matcher {
+  const creds = auth.basic.map((c) => ({
+    name: c.username,
+    username: secretMatcher(c.username),
+    password: secretMatcher(c.password),
+  }));
+  return (_req, header) => {
+    const given = header === undefined ? undefined : parseBasic(header);
+    if (!given) return undefined;
+    // Every credential and both halves are compared, so timing does not tell which part was wrong.
+    let found: ApiPrincipal | undefined;
+    for (const cred of creds) {
+      const user = cred.username(given.username);
+      const password = cred.password(given.password);
+      if (user && password) found ??= { method: 'basic', name: cred.name };
+    }
+    return found;
+  };
 }
 
-function matchHeaders(auth: AuthConfig, req: Request): ApiPrincipal | undefined {
-  let found: ApiPrincipal | undefined;
-  for (const cred of auth.headers) {
-    const given = req.get(cred.name);
-    if (given !== undefined && secretsEqual(given, cred.value))
-      found ??= { method: 'header', name: cred.name };
-  }
-  return found;
+function headerMatcher(auth: AuthConfig): Matcher {
+  const creds = auth.headers.map((c) => ({ name: c.name, value: secretMatcher(c.value) }));
+  return (req) => {
+    let found: ApiPrincipal | undefined;
+    for (const cred of creds) {
+      const given = req.get(cred.name);
+      if (given !== undefined && cred.value(given)) found ??= { method: 'header', name: cred.name };
+    }
+    return found;
+  };
 }
 
 const bearerToken = (header: string | undefined): string | undefined =>
@@ -54,10 +65,12 @@ export function apiAuth(auth: AuthConfig, verifyBearer?: BearerVerifier): Reques
   const challenges = ['Basic realm="crm-bridge", charset="UTF-8"'];
   if (verifyBearer) challenges.push('Bearer realm="crm-bridge"');
   const challenge = challenges.join(', ');
+  const matchBasic = basicMatcher(auth);
+  const matchHeaders = headerMatcher(auth);
 
   return async (req, res, next) => {
     const header = req.get('authorization');
-    let principal = matchBasic(auth, header) ?? matchHeaders(auth, req);
+    let principal = matchBasic(req, header) ?? matchHeaders(req, header);
     const token = bearerToken(header);
     if (!principal && token !== undefined && verifyBearer)
       principal = (await verifyBearer(token)) ?? undefined;

@@ -3,8 +3,11 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
 /**
- * Compares two secrets in time that depends on neither: hashing first makes the lengths equal,
- * so timingSafeEqual never throws and the length of the expected secret does not leak.
+ * A check against one expected secret, in time that depends on neither value: hashing makes the
+ * lengths equal, so timingSafeEqual never throws and the secret's length does not leak. The
+ * expected digest is computed once, not per request.
  */
-export const secretsEqual = (given: string, expected: string): boolean =>
-  timingSafeEqual(digest(given), digest(expected));
+export function secretMatcher(expected: string): (given: string) => boolean {
+  const want = digest(expected);
+  return (given) => timingSafeEqual(digest(given), want);
+}
