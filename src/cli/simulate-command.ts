@@ -79,7 +79,7 @@ export const simulate: CliCommand = {
         api,
         sender,
         dryRun,
-        statusMap: config.crm.recordStatuses.fromSessionStatus,
+        statusMap: api.recordStatusMap ?? config.crm.recordStatuses.fromSessionStatus,
         onEvent: (event) => {
           if (event.type === 'step') io.out(`✓ ${event.endpoint}: ${event.message}`);
           if (event.type === 'warning') io.out(`! ${event.message}`);

@@ -103,6 +103,8 @@ export interface CompiledGenericApi {
   readonly lookupUrls: { readonly account?: CompiledTemplate; readonly record?: CompiledTemplate };
   readonly defaultAgent: Readonly<DefaultAgent>;
   readonly comments: Readonly<CommentEvents>;
+  /** Session status → record status for `{RECORD_STATUS}`, when configured. */
+  readonly recordStatusMap?: Readonly<Record<string, string>>;
   readonly endpoints: CompiledEndpoints;
   readonly flows: AvailableFlows;
 }
@@ -131,6 +133,7 @@ export function compileGenericApi(config: GenericApiConfig): CompiledGenericApi 
     },
     defaultAgent: { ...config.defaultAgent },
     comments: { ...config.comments },
+    ...(config.recordStatusMap && { recordStatusMap: { ...config.recordStatusMap } }),
     endpoints,
     flows: {
       account,

@@ -24,14 +24,19 @@ export function isWholeVariable(template: CompiledTemplate, name: string): boole
  * from the platform's session data, and letting them choose the host would let a caller's input
  * pick where crm-bridge sends its CRM credentials.
  */
-export function absoluteUrlProblem(template: CompiledTemplate): string | undefined {
+export function absoluteUrlProblem(
+  template: CompiledTemplate,
+  options: { allowFragment?: boolean } = {},
+): string | undefined {
   const root = template.root;
   if (root.kind === 'call') {
     return 'functions (=DEFAULT_VALUE, =CONCAT_OR, =CONCAT_AND) are only available in params';
   }
   const literal = root.head + root.substitutions.map((s) => s.after).join('');
   if (WHITESPACE.test(literal)) return 'must not contain spaces (write %20)';
-  if (literal.includes('#')) return 'must not contain a fragment (#...): it is never sent';
+  // A page an agent's browser opens may route by fragment (#Case/view/1); a request never does.
+  if (!options.allowFragment && literal.includes('#'))
+    return 'must not contain a fragment (#...): it is never sent';
   if (!HTTP_SCHEME.test(root.head)) return EXPECTED_URL;
   try {
     new URL(root.head + root.substitutions.map((s) => `x${s.after}`).join(''));

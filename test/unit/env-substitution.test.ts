@@ -16,6 +16,7 @@ const fixedSecrets = (value: string): SecretSource & { asked: string[] } => {
       asked.push(name);
       return value;
     },
+    known: () => undefined,
   };
 };
 

@@ -393,3 +393,46 @@ web:
     expect(fs.readFileSync(secretsFile(), 'utf8')).toBe('{ not json');
   });
 });
+
+describe('Secrets named outside server.yaml', () => {
+  const genericApi = (password: string) =>
+    [
+      'auth: { method: basic, username: ccaip, password: "' + password + '" }',
+      'endpoints:',
+      '  findAccountByQuery: { url: https://crm.example.com/a, params: { q: "{EMAIL}" } }',
+      '  createAccount: { url: https://crm.example.com/a }',
+    ].join('\n');
+
+  it("When generic-api.yaml names server.yaml's generated secret, then it gets the same value", () => {
+    const dir = configDir({ server: VALID_SERVER.replace('letmein', '${API_PASSWORD}') });
+    fs.writeFileSync(path.join(dir, 'generic-api.yaml'), genericApi('${API_PASSWORD}'));
+    const result = loadConfig({
+      configDir: dir,
+      dataDir: path.join(workDir, 'data'),
+      mode: 'embedded',
+      env: {},
+      writeSecrets: true,
+    });
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+    const generated = result.config.server.api.auth.basic[0]?.password;
+    expect(generated).toMatch(/^[\w-]{32}$/);
+    expect(result.config.genericApi?.auth).toMatchObject({ method: 'basic', password: generated });
+  });
+
+  it('When only generic-api.yaml names a secret, then it is not made up: the problem names it', () => {
+    const dir = configDir();
+    fs.writeFileSync(path.join(dir, 'generic-api.yaml'), genericApi('${CRM_API_KEY}'));
+    const result = loadConfig({
+      configDir: dir,
+      dataDir: path.join(workDir, 'data'),
+      mode: 'embedded',
+      env: {},
+      writeSecrets: true,
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map(formatProblem)).toEqual([
+      `${path.join(dir, 'generic-api.yaml')}:1: auth.password: \${CRM_API_KEY} is not set`,
+    ]);
+  });
+});

@@ -82,7 +82,9 @@ export function checkEndpoint(name: EndpointName) {
 
 /** A CRM lookup URL (lookupUrls.account / .record). */
 export function checkLookupUrl(value: string, ctx: IssueSink): void {
-  checkUrl(value, [], (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+  checkUrl(value, [], (path, message) => ctx.addIssue({ code: 'custom', path, message }), {
+    allowFragment: true,
+  });
 }
 
 type Report = (path: Path, message: string) => void;
@@ -97,10 +99,15 @@ function compiles(source: string, path: Path, report: Report): CompiledTemplate 
   }
 }
 
-function checkUrl(source: string, path: Path, report: Report): CompiledTemplate | undefined {
+function checkUrl(
+  source: string,
+  path: Path,
+  report: Report,
+  options: { allowFragment?: boolean } = {},
+): CompiledTemplate | undefined {
   const url = compiles(source, path, report);
   if (url === undefined) return undefined;
-  const problem = absoluteUrlProblem(url);
+  const problem = absoluteUrlProblem(url, options);
   if (problem !== undefined) report(path, problem);
   else if (uses(url, 'FILE_DATA')) report(path, ONLY_IN_UPLOAD);
   else if (uses(url, 'ATTACHMENT_ID')) report(path, ONLY_IN_BUILDER);

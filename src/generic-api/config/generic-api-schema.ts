@@ -179,6 +179,11 @@ export const genericApiSchema = z
         name: nonEmpty.optional(),
       })
       .prefault({}),
+    /**
+     * Session status → the downstream CRM's record status, for `{RECORD_STATUS}`. Without it the
+     * built-in CRM's map (crm.yaml recordStatuses.fromSessionStatus) is used.
+     */
+    recordStatusMap: z.record(z.string(), z.string().min(1, 'must not be empty')).optional(),
     /** Which session events leave a comment on the record (needs the comment endpoint). */
     comments: commentsSchema.prefault({}),
     endpoints: endpointsSchema.prefault({}),

@@ -128,7 +128,9 @@ class FlowRun {
     const status = this.raw.SESSION_STATUS ?? (this.input.session?.status as string | undefined);
     if (typeof status !== 'string' || this.raw.RECORD_STATUS !== undefined) return;
     this.raw.SESSION_STATUS = status;
-    const mapped = this.options.statusMap?.[status.toLowerCase()];
+    const lower = status.toLowerCase();
+    const statusMap = Object.entries(this.options.statusMap ?? {});
+    const mapped = statusMap.find(([from]) => from.toLowerCase() === lower)?.[1];
     if (mapped !== undefined) this.raw.RECORD_STATUS = mapped;
   }
 

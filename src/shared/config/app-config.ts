@@ -9,6 +9,11 @@ export interface ConfigFileSpec {
   schema: z.ZodType;
   /** A file that may be absent; its section is then `undefined` (the feature is not configured). */
   optional?: boolean;
+  /**
+   * Embedded mode generates this file's unset secrets. Only server.yaml's: they are crm-bridge's
+   * own credentials, while a secret another file names (a downstream CRM's key) cannot be made up.
+   */
+  generatesSecrets?: boolean;
 }
 
 /**
@@ -16,7 +21,7 @@ export interface ConfigFileSpec {
  * and `config schema` all iterate this table, and the key names the section of AppConfig.
  */
 export const configFiles = {
-  server: { file: 'server.yaml', schema: serverSchema },
+  server: { file: 'server.yaml', schema: serverSchema, generatesSecrets: true },
   crm: { file: 'crm.yaml', schema: crmSchema },
   genericApi: { file: 'generic-api.yaml', schema: genericApiSchema, optional: true },
 } as const satisfies Record<string, ConfigFileSpec>;

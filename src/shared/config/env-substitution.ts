@@ -20,7 +20,10 @@ export interface Substituted {
 
 /** Supplies a secret the environment does not set (embedded mode only). */
 export interface SecretSource {
+  /** The kept value, or a new one generated and kept. */
   obtain(name: string): string;
+  /** The kept (or already generated) value, without generating one. */
+  known(name: string): string | undefined;
 }
 
 const ESCAPE = '$${';
@@ -71,12 +74,18 @@ export function isSecretName(name: string): boolean {
  * default that is unset or empty comes from `secrets` when given (embedded mode): a blank line
  * copied from `.env.example` must not become an empty password.
  */
-export function envResolver(env: NodeJS.ProcessEnv, secrets?: SecretSource): ResolveVariable {
+export function envResolver(
+  env: NodeJS.ProcessEnv,
+  secrets?: SecretSource,
+  options: { generate: boolean } = { generate: true },
+): ResolveVariable {
   return ({ name, fallback }) => {
     const value = env[name];
     if (fallback !== undefined) return { ok: true, value: value || fallback };
     if (isSecretName(name) && !value) {
-      return secrets ? { ok: true, value: secrets.obtain(name) } : notSet(name);
+      // An empty secret counts as unset: a blank line copied from .env.example is no password.
+      const secret = options.generate ? secrets?.obtain(name) : secrets?.known(name);
+      return secret === undefined ? notSet(name) : { ok: true, value: secret };
     }
     return value === undefined ? notSet(name) : { ok: true, value };
   };

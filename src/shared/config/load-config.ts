@@ -46,10 +46,10 @@ export function loadConfig(options: LoadConfigOptions): ConfigResult {
     options.mode === 'embedded'
       ? new SecretStore(path.join(options.dataDir, SECRETS_FILE), options.writeSecrets)
       : undefined;
-  const resolve = envResolver(options.env, secrets);
   const sections: Record<string, unknown> = {};
   const problems: ConfigProblem[] = [];
-  for (const [name, spec] of Object.entries(configFiles)) {
+  for (const [name, spec] of Object.entries<ConfigFileSpec>(configFiles)) {
+    const resolve = envResolver(options.env, secrets, { generate: spec.generatesSecrets === true });
     const result = loadFile(path.join(options.configDir, spec.file), spec, resolve);
     sections[name] = result.value;
     problems.push(...result.problems);

@@ -38,6 +38,13 @@ export class SecretStore implements SecretSource {
     return known.value;
   }
 
+  known(name: string): string | undefined {
+    const found = this.used.get(name)?.value ?? this.load()[name];
+    if (found !== undefined && !this.used.has(name))
+      this.used.set(name, { name, value: found, generated: false });
+    return found;
+  }
+
   report(): ReportedSecret[] {
     return [...this.used.values()];
   }

@@ -270,6 +270,35 @@ describe('generic-api.yaml: URLs', () => {
     ]);
   });
 
+  it('When a lookup URL routes by fragment, then it is accepted (a browser opens it), while an endpoint URL is not', () => {
+    const config = loaded([
+      ...ACCOUNT_FLOW,
+      'lookupUrls:',
+      "  record: 'https://espo.example.com/#Case/view/{RECORD_ID}'",
+    ]);
+    expect(config.genericApi?.lookupUrls.record).toBe(
+      'https://espo.example.com/#Case/view/{RECORD_ID}',
+    );
+    expect(
+      problems([...ACCOUNT_FLOW.slice(0, 6), '    url: https://crm.example.com/#accounts']),
+    ).toEqual([
+      '7: endpoints.createAccount.url: must not contain a fragment (#...): it is never sent',
+    ]);
+  });
+
+  it('When recordStatusMap is set, then it is the status map the flows use', () => {
+    const config = loaded([
+      ...ACCOUNT_FLOW,
+      'recordStatusMap:',
+      '  finished: Closed',
+      '  connected: Open',
+    ]);
+    expect(compileGenericApi(config.genericApi!).recordStatusMap).toEqual({
+      finished: 'Closed',
+      connected: 'Open',
+    });
+  });
+
   it('When findAccountById has no {ACCOUNT_ID} in its URL, then it is refused', () => {
     expect(
       problems([
