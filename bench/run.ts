@@ -58,6 +58,7 @@ function judge(
   if (baseline && !scenario.baseline) {
     result.rateRatio = m.rate / baseline.rate;
     result.p99Ratio = m.p99Ms / baseline.p99Ms;
+    result.cpuRatio = baseline.cpuUsPerRequest / m.cpuUsPerRequest;
   }
   if (problem !== undefined) return { ...result, verdict: 'ERRORS', problem };
   if (scenario.baseline) return result;

@@ -1,47 +1,99 @@
+import path from 'node:path';
 import express, { type Express } from 'express';
 import { apiRouter } from './api/api-router';
-import { healthRoutes } from './api/health-routes';
+import { healthRoutes, type ReadinessCheck } from './api/health-routes';
 import { CrmService } from './crm/crm-service';
 import { crmRoutes } from './crm/crm-routes';
+import { InboundEmailService } from './sessions/inbound-email';
+import { inboundRoutes } from './sessions/inbound-routes';
+import { loadOutcomeTemplates } from './sessions/outcome-email';
+import { OUTCOME_QUEUE, type OutcomeJob, SessionsService } from './sessions/sessions-service';
+import { sessionsRoutes } from './sessions/sessions-routes';
 import type { AppConfig } from './shared/config/app-config';
 import { accessLog } from './shared/http/access-log';
 import { errorHandler, notFoundHandler } from './shared/http/error-handler';
 import { requestId } from './shared/http/request-id';
 import type { Logger } from './shared/log/logger';
+import type { Mailer } from './shared/mail/mail-port';
+import type { QueuePort } from './shared/queue/queue-port';
 import type { Store } from './shared/store/store-port';
+
+/** `templates/` beside `src/` and `dist/`, so the same path works from sources and the build. */
+export const TEMPLATES_DIR = path.resolve(__dirname, '..', 'templates');
 
 export interface AppDeps {
   config: AppConfig;
   store: Store;
+  queue: QueuePort;
+  mailer: Mailer;
   logger: Logger;
+  /** OUTCOME_EMAIL_DELAY_MS: overrides outcomeEmail.delayMinutes. */
+  outcomeEmailDelayMs?: number;
+  templatesDir?: string;
 }
 
 export interface App {
   express: Express;
   crm: CrmService;
+  sessions: SessionsService;
+  inbound: InboundEmailService;
+  /** Starts the outcome-email worker: separate from building, so tests choose when. */
+  startWorkers(): void;
+}
+
+function readinessChecks(
+  { store, queue, mailer }: AppDeps,
+  outcome: ReturnType<QueuePort['queue']>,
+): ReadinessCheck[] {
+  return [
+    {
+      name: 'store',
+      check: async () => {
+        await store.ping();
+        return { kind: store.kind };
+      },
+    },
+    {
+      name: 'queue',
+      check: async () => {
+        await outcome.ping();
+        return { kind: queue.kind, [OUTCOME_QUEUE]: await outcome.counts() };
+      },
+    },
+    {
+      name: 'mail',
+      check: async () => {
+        await mailer.ping();
+        return { kind: mailer.kind };
+      },
+    },
+  ];
 }
 
 /** Builds the whole HTTP application from its dependencies; it listens nowhere by itself. */
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, store, logger } = deps;
   const crm = await CrmService.open(store, config.crm);
+  const outcomeQueue = deps.queue.queue<OutcomeJob>(OUTCOME_QUEUE);
+  const sessions = new SessionsService({
+    store,
+    queue: outcomeQueue,
+    mailer: deps.mailer,
+    crm,
+    settings: config.server.outcomeEmail,
+    templates: await loadOutcomeTemplates(deps.templatesDir ?? TEMPLATES_DIR),
+    ...(deps.outcomeEmailDelayMs !== undefined && { delayMs: deps.outcomeEmailDelayMs }),
+    logger,
+  });
+  const inbound = new InboundEmailService(store, crm, logger);
+  const uploadLimitBytes = Math.round(config.server.api.uploadLimitMb * 1024 * 1024);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestId);
   app.use(accessLog(logger));
-  app.use(
-    healthRoutes([
-      {
-        name: 'store',
-        check: async () => {
-          await store.ping();
-          return { kind: store.kind };
-        },
-      },
-    ]),
-  );
+  app.use(healthRoutes(readinessChecks(deps, outcomeQueue)));
   app.use(
     '/api/v1',
     apiRouter({
@@ -50,14 +102,22 @@ export async function createApp(deps: AppDeps): Promise<App> {
         crmRoutes({
           crm,
           config: config.crm,
-          uploadLimitBytes: Math.round(config.server.api.uploadLimitMb * 1024 * 1024),
+          uploadLimitBytes,
           maxPageSize: config.server.api.maxPageSize,
           publicUrl: config.server.publicUrl,
         }),
+        sessionsRoutes(sessions, outcomeQueue),
+        inboundRoutes(inbound, Math.round(config.server.inboundEmail.maxMessageMb * 1024 * 1024)),
       ],
     }),
   );
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
-  return { express: app, crm };
+  return {
+    express: app,
+    crm,
+    sessions,
+    inbound,
+    startWorkers: () => outcomeQueue.process(sessions.deliver, { concurrency: 4 }),
+  };
 }

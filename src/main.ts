@@ -1,9 +1,8 @@
-import { createApp } from './app';
+import { composeApp } from './compose';
 import { loadConfig, formatProblem } from './shared/config/load-config';
 import { readRuntimeEnv } from './shared/config/runtime-env';
 import { createLogger } from './shared/log/logger';
 import { onTerminate, shutdown } from './shared/lifecycle';
-import { createStore } from './shared/store/create-store';
 import { startupBanner } from './startup-banner';
 
 async function main(): Promise<void> {
@@ -28,8 +27,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const store = await createStore({ mongodbUri: env.mongodbUri, dataDir: env.dataDir });
-  const app = await createApp({ config: loaded.config, store, logger });
+  const composed = await composeApp(loaded.config, env, logger);
+  const { app, store } = composed;
+  app.startWorkers();
   const server = app.express.listen(env.port, env.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : env.port;
@@ -41,13 +41,15 @@ async function main(): Promise<void> {
         host: env.host,
         port,
         storeKind: store.kind,
+        queueKind: composed.queue.kind,
+        mailKind: composed.mailer.kind,
+        ...(composed.inboundSmtpPort !== undefined && {
+          inboundSmtpPort: composed.inboundSmtpPort,
+        }),
       }),
     );
   });
-  onTerminate(
-    () => shutdown({ server, closers: [{ name: 'store', close: () => store.close() }], logger }),
-    logger,
-  );
+  onTerminate(() => shutdown({ server, closers: composed.closers, logger }), logger);
 }
 
 main().catch((err: unknown) => {

@@ -7,6 +7,9 @@ export interface BannerInput {
   host: string;
   port: number;
   storeKind: string;
+  queueKind: string;
+  mailKind: string;
+  inboundSmtpPort?: number;
 }
 
 /**
@@ -22,8 +25,14 @@ export function startupBanner(input: BannerInput): string {
     mode === 'embedded' ? secret : '(set in the environment)';
   const lines = [
     '',
-    `crm-bridge is serving on ${base} (${mode} mode, store: ${input.storeKind})`,
+    `crm-bridge is serving on ${base} (${mode} mode; store: ${input.storeKind}, queue: ${input.queueKind}, mail: ${input.mailKind})`,
     `  CRM API:  ${base}/api/v1   health: ${base}/healthz, ${base}/readyz`,
+    ...(input.mailKind === 'outbox'
+      ? [`  Outbox:   outcome emails are written to DATA_DIR/outbox`]
+      : []),
+    ...(input.inboundSmtpPort === undefined
+      ? []
+      : [`  Inbound SMTP: port ${input.inboundSmtpPort} (outcome emails to apply)`]),
     ...auth.basic.map((b) => `  API basic auth:  ${b.username} / ${show(b.password)}`),
     ...auth.headers.map((h) => `  API header:      ${h.name}: ${show(h.value)}`),
     ...config.server.web.users.map((u) => `  Web login:       ${u.username} / ${show(u.password)}`),

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import type { RunningServer } from './spawn-server';
 import type { BenchContext, Measurement } from './types';
 
 export interface PlannedRequest {
@@ -10,20 +11,21 @@ export interface PlannedRequest {
 }
 
 export interface LoadSpec {
-  /** The server's base URL, e.g. http://127.0.0.1:40123. */
-  url: string;
+  server: RunningServer<unknown>;
   headers?: Record<string, string>;
   /** The request each connection sends next (called once per request). */
   next: () => PlannedRequest;
 }
 
-async function fire(spec: LoadSpec, connections: number, seconds: number): Promise<Measurement> {
+type LoadResult = Omit<Measurement, 'cpuUsPerRequest'>;
+
+async function fire(spec: LoadSpec, connections: number, seconds: number): Promise<LoadResult> {
   const checks = new WeakMap<object, (body: string) => boolean>();
   let mismatches = 0;
   let firstMismatch: string | undefined;
 
   const result = await autocannon({
-    url: spec.url,
+    url: spec.server.url,
     connections,
     duration: seconds,
     headers: spec.headers ?? {},
@@ -65,11 +67,16 @@ async function fire(spec: LoadSpec, connections: number, seconds: number): Promi
 
 /**
  * Loads the server for ctx.warmupSeconds (discarded: JIT, caches and connections settle), then
- * for ctx.seconds with ctx.connections connections, and reports the second run.
+ * for ctx.seconds with ctx.connections connections, and reports the second run, with the CPU
+ * time the server spent per request meanwhile.
  */
 export async function measure(ctx: BenchContext, spec: LoadSpec): Promise<Measurement> {
   if (ctx.warmupSeconds > 0) await fire(spec, ctx.connections, ctx.warmupSeconds);
-  return fire(spec, ctx.connections, ctx.seconds);
+  const before = await spec.server.stats();
+  const result = await fire(spec, ctx.connections, ctx.seconds);
+  const after = await spec.server.stats();
+  const served = Math.max(1, after.requests - before.requests);
+  return { ...result, cpuUsPerRequest: (after.cpuMicros - before.cpuMicros) / served };
 }
 
 /** Cycles through a fixed list of requests, shared by all connections. */

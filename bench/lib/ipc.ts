@@ -14,23 +14,51 @@ export interface StopMessage {
   type: 'stop';
 }
 
+/** Runner → server child: how much CPU have you used, for how many requests? */
+export interface StatsRequest {
+  type: 'stats';
+}
+
+/** Server child → runner: CPU time (user + system) and requests served since it started. */
+export interface StatsMessage {
+  type: 'stats';
+  cpuMicros: number;
+  requests: number;
+}
+
 export function isReadyMessage(message: unknown): message is ReadyMessage {
   if (typeof message !== 'object' || message === null) return false;
   const m = message as Partial<ReadyMessage>;
   return m.type === 'ready' && typeof m.port === 'number' && 'info' in m;
 }
 
-const isStopMessage = (message: unknown): message is StopMessage =>
-  typeof message === 'object' && message !== null && (message as StopMessage).type === 'stop';
+export function isStatsMessage(message: unknown): message is StatsMessage {
+  if (typeof message !== 'object' || message === null) return false;
+  const m = message as Partial<StatsMessage>;
+  return m.type === 'stats' && typeof m.cpuMicros === 'number' && typeof m.requests === 'number';
+}
+
+const isMessage = <T extends { type: string }>(message: unknown, type: T['type']): message is T =>
+  typeof message === 'object' && message !== null && (message as T).type === type;
 
 let stopProfile: (() => Promise<void>) | undefined;
 
 /**
  * Tells the runner the port the server listens on and whatever the scenarios need to know;
- * starts the CPU profile, if one was asked for.
+ * from then on answers stats requests, and takes the CPU profile if one was asked for.
  */
 export function announceReady<I>(server: Server, info: I): void {
   stopProfile = startCpuProfile(server);
+  let requests = 0;
+  server.on('request', () => {
+    requests += 1;
+  });
+  process.on('message', (message: unknown) => {
+    if (!isMessage<StatsRequest>(message, 'stats')) return;
+    const { user, system } = process.cpuUsage();
+    const stats: StatsMessage = { type: 'stats', cpuMicros: user + system, requests };
+    process.send?.(stats);
+  });
   const { port } = server.address() as AddressInfo;
   const message: ReadyMessage<I> = { type: 'ready', port, info };
   if (process.send) process.send(message);
@@ -52,7 +80,7 @@ export function exitOnStop(cleanup: () => Promise<void>): void {
       .finally(() => process.exit(0));
   };
   process.on('message', (message: unknown) => {
-    if (isStopMessage(message)) stop();
+    if (isMessage<StopMessage>(message, 'stop')) stop();
   });
   process.on('disconnect', stop);
   process.on('SIGTERM', stop);

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import type { CrmBridgeInfo } from './crm-fixtures';
-import { isReadyMessage } from './ipc';
+import { isReadyMessage, isStatsMessage, type StatsMessage } from './ipc';
 import type { Pinning } from './cpu';
 
 /** What every server reports when ready. */
@@ -22,6 +22,8 @@ export interface RunningServer<I> {
   url: string;
   pid: number;
   info: I;
+  /** CPU time used and requests served so far, as the server itself counts them. */
+  stats(): Promise<StatsMessage>;
   /** Asks the server to exit, and kills it if it has not within a few seconds. */
   stop(): Promise<void>;
 }
@@ -62,6 +64,17 @@ export function spawnServer<N extends ServerName>(
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 
+  const stats = (): Promise<StatsMessage> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (message: unknown): void => {
+        if (!isStatsMessage(message)) return;
+        child.off('message', onMessage);
+        resolve(message);
+      };
+      child.on('message', onMessage);
+      if (!child.send({ type: 'stats' })) reject(new Error(`server ${name} cannot be asked`));
+    });
+
   const stop = async (): Promise<void> => {
     if (child.connected) child.send({ type: 'stop' });
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
@@ -92,6 +105,7 @@ export function spawnServer<N extends ServerName>(
         pid: child.pid ?? -1,
         // The server script of that name sends exactly this shape (see ServerInfos).
         info: message.info as ServerInfos[N],
+        stats,
         stop,
       });
     });

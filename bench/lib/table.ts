@@ -7,6 +7,8 @@ const HEADINGS = [
   'p99 ms',
   'req/s vs bare',
   'p99 vs bare',
+  'CPU µs/req',
+  'by CPU vs bare',
   'target',
   'errors',
   'result',
@@ -28,13 +30,15 @@ function cells(r: ScenarioResult): string[] {
     m === undefined ? '' : ms(m.p99Ms),
     ratio(r.rateRatio),
     ratio(r.p99Ratio),
+    m === undefined ? '' : int(m.cpuUsPerRequest),
+    ratio(r.cpuRatio),
     target(r.target),
     errors,
     r.verdict,
   ];
 }
 
-const NUMERIC = new Set([1, 2, 3, 4, 5, 7]);
+const NUMERIC = new Set([1, 2, 3, 4, 5, 6, 7, 9]);
 
 /** A fixed-width table for the terminal. */
 export function textTable(results: readonly ScenarioResult[]): string {

@@ -26,6 +26,11 @@ export interface Measurement {
   statusCounts: Record<string, number>;
   /** The start of the first unexpected body, if any. */
   firstMismatch?: string;
+  /**
+   * Server CPU time (user + system) per request: unlike requests/s, barely moved by other
+   * processes on the machine, so it is the figure to compare when the machine is busy.
+   */
+  cpuUsPerRequest: number;
 }
 
 export interface BenchContext {
@@ -61,6 +66,8 @@ export interface ScenarioResult {
   target?: Target;
   rateRatio?: number;
   p99Ratio?: number;
+  /** Baseline CPU µs per request ÷ this one's: the rate ratio an otherwise idle machine shows. */
+  cpuRatio?: number;
   verdict: Verdict;
   /** Why the scenario crashed or which errors it saw. */
   problem?: string;

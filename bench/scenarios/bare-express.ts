@@ -9,14 +9,14 @@ export const bareExpress: Scenario = {
   servers: ['bare-express'],
   baseline: true,
   async run(ctx) {
-    const { url } = await ctx.server('bare-express');
-    await verifyAll(url, AUTH_HEADERS, [
+    const server = await ctx.server('bare-express');
+    await verifyAll(server.url, AUTH_HEADERS, [
       {
         path: '/x',
         status: 200,
         check: (j) => (at(j, 'data', 'id') === 'abc' ? undefined : 'body'),
       },
     ]);
-    return measure(ctx, { url, headers: AUTH_HEADERS, next: () => ({ path: '/x' }) });
+    return measure(ctx, { server, headers: AUTH_HEADERS, next: () => ({ path: '/x' }) });
   },
 };

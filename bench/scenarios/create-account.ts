@@ -12,7 +12,8 @@ export const createAccount: Scenario = {
   servers: ['crm-bridge'],
   target: { minRateRatio: 0.3, maxP99Ratio: 2 },
   async run(ctx) {
-    const { url } = await ctx.server('crm-bridge');
+    const server = await ctx.server('crm-bridge');
+    const { url } = server;
     let created = 0;
 
     // Each body format creates the account it describes, which is then found by id and phone.
@@ -53,7 +54,7 @@ export const createAccount: Scenario = {
     ctx.log('verified 3 body formats, each found again by id and by phone');
 
     return measure(ctx, {
-      url,
+      server,
       headers: HEADERS,
       next: () => {
         const { body, name } = newAccount(created++);

@@ -9,7 +9,8 @@ export const findAccountById: Scenario = {
   servers: ['crm-bridge'],
   target: { minRateRatio: 0.5, maxP99Ratio: 2 },
   async run(ctx) {
-    const { url, info } = await ctx.server('crm-bridge');
+    const server = await ctx.server('crm-bridge');
+    const { url, info } = server;
     const cases = info.samples.map(({ id }) => ({
       id,
       path: `/api/v1/accounts/${encodeURIComponent(id)}`,
@@ -27,6 +28,6 @@ export const findAccountById: Scenario = {
       const expected = `"id":"${id}"`;
       return { path, check: (body) => body.includes(expected) };
     });
-    return measure(ctx, { url, headers: AUTH_HEADERS, next: roundRobin(requests) });
+    return measure(ctx, { server, headers: AUTH_HEADERS, next: roundRobin(requests) });
   },
 };

@@ -12,7 +12,8 @@ export const findAccountByPhone: Scenario = {
   servers: ['crm-bridge'],
   target: { minRateRatio: 0.5, maxP99Ratio: 2 },
   async run(ctx) {
-    const { url, info } = await ctx.server('crm-bridge');
+    const server = await ctx.server('crm-bridge');
+    const { url, info } = server;
     const cases = info.samples.flatMap(({ id, digits }) =>
       SEARCH_FORMATS.map(({ name, format }) => ({
         id,
@@ -37,6 +38,6 @@ export const findAccountByPhone: Scenario = {
       const expected = `"id":"${id}"`;
       return { path, check: (body) => body.includes(expected) && body.includes('"total":1') };
     });
-    return measure(ctx, { url, headers: AUTH_HEADERS, next: roundRobin(requests) });
+    return measure(ctx, { server, headers: AUTH_HEADERS, next: roundRobin(requests) });
   },
 };

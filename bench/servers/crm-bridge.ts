@@ -1,16 +1,15 @@
 /**
- * crm-bridge as `npm start` builds it, on the embedded store in a fresh temporary directory,
+ * crm-bridge as `npm start` composes it, in embedded mode on a fresh temporary data directory,
  * seeded with BENCH_ACCOUNTS (default 100,000) accounts through CrmService.createAccount.
  */
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createApp } from '../../src/app';
+import { composeApp } from '../../src/compose';
 import type { AppConfig } from '../../src/shared/config/app-config';
 import { formatProblem, loadConfig } from '../../src/shared/config/load-config';
 import { createLogger } from '../../src/shared/log/logger';
-import { createStore } from '../../src/shared/store/create-store';
 import {
   type AccountSample,
   BENCH_CREDENTIALS,
@@ -47,16 +46,16 @@ function benchConfig(dataDir: string): AppConfig {
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bridge-bench-'));
-  const store = await createStore({ dataDir });
-  const app = await createApp({
-    config: benchConfig(dataDir),
-    store,
-    logger: createLogger('silent'),
-  });
+  // Composed as `npm start` composes it: embedded store, local queue, outbox (no workers).
+  const { app, closers } = await composeApp(
+    benchConfig(dataDir),
+    { dataDir },
+    createLogger('silent'),
+  );
   const server = http.createServer(app.express);
   exitOnStop(async () => {
     await closeServer(server);
-    await store.close();
+    for (const closer of closers) await closer.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -4,14 +4,14 @@ import type { ServerConfig } from '../shared/config/server-schema';
 import { apiAuth, type BearerVerifier } from './api-auth';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
-/** Uploads bring their own parsers (large JSON, multipart). */
-const isUpload = (path: string): boolean => /\/attachments\/?$/.test(path);
+/** Uploads (large JSON, multipart) and raw MIME messages bring their own parsers. */
+const hasOwnParser = (path: string): boolean => /\/attachments\/?$|^\/inbound-email\/?$/.test(path);
 
 /** JSON bodies only (uploads aside): anything else is a 415 that says what to send. */
 const jsonBodies = (limit: string): RequestHandler => {
   const parse = express.json({ limit });
   return (req, res, next) => {
-    if (!BODY_METHODS.has(req.method) || isUpload(req.path)) return next();
+    if (!BODY_METHODS.has(req.method) || hasOwnParser(req.path)) return next();
     if (req.headers['content-length'] === '0' || !req.headers['content-type']) {
       req.body = {};
       return next();

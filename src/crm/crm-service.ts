@@ -14,7 +14,7 @@ import {
   searchKeys,
   unwrapBody,
 } from './entity-fields';
-import type { ListQuery } from './entity-query';
+import { equalsCondition, type ListQuery } from './entity-query';
 import { isOpenStatus, resolveStatus } from './record-status';
 
 export type Entity = StoredDocument & { createdAt: string; updatedAt: string };
@@ -182,6 +182,28 @@ export class CrmService {
       { ...customDataFields(source, this.config.customFields), ...set },
       unset,
     );
+  }
+
+  /**
+   * The newest account matching any of the identities given (phone in any format, email in any
+   * case, or an exact field value): how a session's end user is recognised.
+   */
+  async findAccountByIdentity(
+    identity: Readonly<Record<string, string | undefined>>,
+  ): Promise<Entity | null> {
+    const conditions: Filter[] = [];
+    for (const [name, value] of Object.entries(identity)) {
+      const field = this.accounts.fields.canonical(name);
+      if (field !== undefined && value !== undefined && value.trim() !== '') {
+        conditions.push(equalsCondition(field, value, this.accounts.fields));
+      }
+    }
+    if (conditions.length === 0) return null;
+    const found = await this.accounts.collection.findOne(
+      { or: conditions },
+      { sort: NEWEST_FIRST },
+    );
+    return found ? publicView(found) : null;
   }
 
   /** The newest open record of an account (optionally in one queue): what the platform reuses. */

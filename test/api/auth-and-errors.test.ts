@@ -53,7 +53,15 @@ describe('API authentication', () => {
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({
       status: 'ready',
-      checks: { store: { ok: true, kind: t.store.kind } },
+      checks: {
+        store: { ok: true, kind: t.store.kind },
+        queue: {
+          ok: true,
+          kind: t.queue.kind,
+          'outcome-email': { active: 0, completed: 0, delayed: 0, failed: 0, waiting: 0 },
+        },
+        mail: { ok: true, kind: t.mailer.kind },
+      },
     });
   });
 });

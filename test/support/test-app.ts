@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Redis from 'ioredis';
 import supertest from 'supertest';
-import { type App, createApp } from '../../src/app';
+import { type Composed, composeApp, type ServicesEnv } from '../../src/compose';
 import type { AppConfig } from '../../src/shared/config/app-config';
 import { formatProblem, loadConfig } from '../../src/shared/config/load-config';
 import { createLogger } from '../../src/shared/log/logger';
-import { createStore } from '../../src/shared/store/create-store';
-import type { Store } from '../../src/shared/store/store-port';
 
 export const TEST_CREDENTIALS = {
   username: 'ccaip',
@@ -36,14 +35,14 @@ export function testConfig(dataDir: string, overrides: Record<string, string> = 
   return loaded.config;
 }
 
-export interface TestApp {
-  app: App;
-  store: Store;
+export interface TestApp extends Composed {
+  dataDir: string;
   /** A supertest agent whose requests carry valid Basic credentials. */
   api: ReturnType<typeof authed>;
   /** A supertest agent without credentials. */
   anonymous: supertest.Agent;
-  close(): Promise<void>;
+  /** Closes everything; the data directory is removed unless `keepData` (to start again on it). */
+  close(options?: { keepData?: boolean }): Promise<void>;
 }
 
 function authed(agent: supertest.Agent) {
@@ -58,25 +57,67 @@ function authed(agent: supertest.Agent) {
   };
 }
 
+const queuePrefixOf = (dataDir: string): string => `t-${path.basename(dataDir)}`;
+
+/** Test runs share one Redis: each removes the keys of its own queues. */
+async function deleteRedisKeys(redisUrl: string, pattern: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    for await (const keys of redis.scanStream({ match: pattern, count: 500 })) {
+      if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export interface TestAppOptions {
+  configure?: (config: AppConfig) => AppConfig;
+  /** Adapters and timings; by default the embedded ones (MongoDB when MONGODB_URI is set). */
+  services?: Partial<ServicesEnv>;
+  /** Start on an existing data directory (a restart). */
+  dataDir?: string;
+  /** Start the outcome-email worker (default true). */
+  workers?: boolean;
+}
+
 /**
- * The whole application on the embedded store in a fresh temporary directory (or on MongoDB
- * when MONGODB_URI is set), exactly as `createApp` builds it for `npm start`.
+ * The whole application, composed exactly as `npm start` composes it, on a fresh temporary
+ * data directory: embedded store, local queue and outbox unless `services` says otherwise.
  */
-export async function startTestApp(configure?: (config: AppConfig) => AppConfig): Promise<TestApp> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bridge-test-'));
+export async function startTestApp(
+  options: TestAppOptions | ((config: AppConfig) => AppConfig) = {},
+): Promise<TestApp> {
+  const opts = typeof options === 'function' ? { configure: options } : options;
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bridge-test-'));
   const base = testConfig(dataDir);
-  const config = configure ? configure(base) : base;
-  const store = await createStore({ mongodbUri: process.env.MONGODB_URI, dataDir });
-  const app = await createApp({ config, store, logger: createLogger('silent') });
-  const agent = supertest.agent(app.express);
+  const config = opts.configure ? opts.configure(base) : base;
+  const composed = await composeApp(
+    config,
+    {
+      dataDir,
+      // Tied to the data directory: a restart on the same directory finds its own jobs again.
+      queuePrefix: queuePrefixOf(dataDir),
+      ...(process.env.MONGODB_URI && { mongodbUri: process.env.MONGODB_URI }),
+      ...opts.services,
+    },
+    createLogger('silent'),
+  );
+  if (opts.workers !== false) composed.app.startWorkers();
+  const agent = supertest.agent(composed.app.express);
   return {
-    app,
-    store,
+    ...composed,
+    dataDir,
     api: authed(agent),
     anonymous: agent,
-    close: async () => {
-      await store.close();
+    close: async ({ keepData = false } = {}) => {
+      for (const closer of composed.closers) await closer.close();
+      if (keepData) return;
       fs.rmSync(dataDir, { recursive: true, force: true });
+      if (composed.queue.kind === 'bull' && opts.services?.redisUrl) {
+        await deleteRedisKeys(opts.services.redisUrl, `${queuePrefixOf(dataDir)}:*`);
+      }
     },
   };
 }

@@ -64,14 +64,27 @@ export const serverSchema = z.strictObject({
       from: z.string().default('no-reply@crm-bridge.local'),
       delayMinutes: z.number().min(0).max(1440).default(15),
       queues: z.record(z.string(), queueEmail).default({}),
+      /** A send that fails (SMTP down) is retried with exponential backoff, then kept as failed. */
+      retry: z
+        .strictObject({
+          attempts: z.number().int().min(1).max(50).default(12),
+          backoffSeconds: z.number().min(0.05).max(3600).default(30),
+        })
+        .prefault({}),
     })
-    .default({
-      enabled: false,
-      to: '',
-      from: 'no-reply@crm-bridge.local',
-      delayMinutes: 15,
-      queues: {},
-    }),
+    .prefault({}),
+  /** Session-outcome emails taken in by the SMTP listener (INBOUND_SMTP_PORT). */
+  inboundEmail: z
+    .strictObject({
+      /** Addresses (`no-reply@ccaiplatform.com`) or whole domains (`ccaiplatform.com`). */
+      allowedSenders: z.array(z.string().min(1, 'must not be empty')).default([]),
+      maxMessageMb: z.number().positive().max(100).default(30),
+      /** Require SMTP AUTH with these credentials. */
+      auth: z.strictObject({ username: nonEmpty, password: nonEmpty }).optional(),
+      /** Offer STARTTLS with this key and certificate (PEM files). */
+      tls: z.strictObject({ keyFile: nonEmpty, certFile: nonEmpty }).optional(),
+    })
+    .prefault({}),
   lookupUrls: z
     .strictObject({ ivr: z.string().optional(), web: z.string().optional() })
     .default({}),

@@ -1,0 +1,93 @@
+import { type App, createApp } from './app';
+import { startInboundSmtp } from './sessions/inbound-smtp';
+import type { AppConfig } from './shared/config/app-config';
+import type { Logger } from './shared/log/logger';
+import { createMailer } from './shared/mail/create-mailer';
+import type { Mailer } from './shared/mail/mail-port';
+import { createQueuePort } from './shared/queue/create-queue';
+import type { QueuePort } from './shared/queue/queue-port';
+import { createStore } from './shared/store/create-store';
+import type { Store } from './shared/store/store-port';
+
+/** Which adapters to use: each service switches on from the environment. */
+export interface ServicesEnv {
+  dataDir: string;
+  mongodbUri?: string;
+  redisUrl?: string;
+  smtpUrl?: string;
+  outcomeEmailDelayMs?: number;
+  inboundSmtpPort?: number;
+  host?: string;
+  /** Redis key prefix of the queues (tests give each run its own). */
+  queuePrefix?: string;
+}
+
+export interface Composed {
+  app: App;
+  store: Store;
+  queue: QueuePort;
+  mailer: Mailer;
+  /** The port the inbound SMTP listener took, when INBOUND_SMTP_PORT started one. */
+  inboundSmtpPort?: number;
+  /** In shutdown order: intake first, then workers, then mail, the store last. */
+  closers: { name: string; close(): Promise<void> }[];
+}
+
+/** The application on the adapters the environment names: what `npm start` and tests run. */
+export async function composeApp(
+  config: AppConfig,
+  env: ServicesEnv,
+  logger: Logger,
+): Promise<Composed> {
+  const store = await createStore({
+    dataDir: env.dataDir,
+    ...(env.mongodbUri && { mongodbUri: env.mongodbUri }),
+  });
+  const queue = createQueuePort({
+    store,
+    ...(env.redisUrl && { redisUrl: env.redisUrl }),
+    ...(env.queuePrefix !== undefined && { prefix: env.queuePrefix }),
+    onError: (error) =>
+      logger.error('queue error', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+  });
+  const mailer = createMailer({
+    dataDir: env.dataDir,
+    ...(env.smtpUrl && { smtpUrl: env.smtpUrl }),
+  });
+  const app = await createApp({
+    config,
+    store,
+    queue,
+    mailer,
+    logger,
+    ...(env.outcomeEmailDelayMs !== undefined && { outcomeEmailDelayMs: env.outcomeEmailDelayMs }),
+  });
+  const closers: Composed['closers'] = [];
+  let inboundSmtpPort: number | undefined;
+  if (env.inboundSmtpPort !== undefined) {
+    const smtp = await startInboundSmtp({
+      port: env.inboundSmtpPort,
+      ...(env.host && { host: env.host }),
+      settings: config.server.inboundEmail,
+      ingest: (raw) => app.inbound.ingest(raw),
+      logger,
+    });
+    inboundSmtpPort = smtp.port;
+    closers.push({ name: 'inbound SMTP', close: () => smtp.close() });
+  }
+  closers.push(
+    { name: 'queue', close: () => queue.close() },
+    { name: 'mail', close: () => mailer.close() },
+    { name: 'store', close: () => store.close() },
+  );
+  return {
+    app,
+    store,
+    queue,
+    mailer,
+    closers,
+    ...(inboundSmtpPort !== undefined && { inboundSmtpPort }),
+  };
+}

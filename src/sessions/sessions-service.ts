@@ -1,0 +1,197 @@
+import type { CrmService } from '../crm/crm-service';
+import type { ServerConfig } from '../shared/config/server-schema';
+import { AppError, notFound } from '../shared/errors/app-error';
+import { DuplicateKeyError } from '../shared/errors/duplicate-key-error';
+import { validationError } from '../shared/errors/validation-error';
+import type { Logger } from '../shared/log/logger';
+import type { Mailer } from '../shared/mail/mail-port';
+import type { JobContext, JobQueue } from '../shared/queue/queue-port';
+import type { Collection, Store, StoredDocument } from '../shared/store/store-port';
+import { composeOutcomeEmail, type OutcomeTemplates } from './outcome-email';
+import { outcomeRecipient } from './outcome-recipient';
+import { type PlatformSession, queueId, sessionKey, sessionSchema } from './session-schema';
+import { sessionSummary } from './session-summary';
+
+export const OUTCOME_QUEUE = 'outcome-email';
+
+export interface OutcomeJob {
+  /** The stored session's key, e.g. `chat-73522`; the job loads the rest from the store. */
+  key: string;
+}
+
+export type EmailState =
+  | { state: 'scheduled'; to: string; dueAt: string }
+  | { state: 'sent'; to: string; dueAt: string; sentAt: string; messageId: string }
+  | { state: 'none'; reason: string };
+
+export interface SessionDoc extends StoredDocument {
+  kind: 'call' | 'chat';
+  status: string;
+  receivedAt: string;
+  /** The session exactly as posted; kept as JSON text so any key it has can be stored. */
+  payload: string;
+  email: EmailState;
+  /** What happened to the built-in CRM record the session names (out_ticket_id). */
+  record?: string;
+}
+
+export interface ReceiveResult {
+  key: string;
+  /** True when this session had been received before: nothing new was done. */
+  duplicate: boolean;
+  email: EmailState;
+  record?: string;
+}
+
+export interface SessionsOptions {
+  store: Store;
+  queue: JobQueue<OutcomeJob>;
+  mailer: Mailer;
+  crm: CrmService;
+  settings: ServerConfig['outcomeEmail'];
+  templates: OutcomeTemplates;
+  /** OUTCOME_EMAIL_DELAY_MS; else `settings.delayMinutes`. */
+  delayMs?: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** Why a session gets no email, before any setting is looked at (reference/002). */
+function notEmailable(session: PlatformSession): string | undefined {
+  if (session.status !== 'finished') {
+    return `the session is ${session.status}: only finished sessions are emailed`;
+  }
+  if (!session.connected_at && !session.agent_info) {
+    return 'the session was abandoned before an agent connected: abandoned sessions are not emailed';
+  }
+  return undefined;
+}
+
+/**
+ * Finished sessions in, outcome emails out: validates and keeps each session once, schedules its
+ * email on the durable queue, updates the built-in CRM record it names, and sends the email when
+ * its job comes due.
+ */
+export class SessionsService {
+  private readonly sessions: Collection<SessionDoc>;
+  private readonly now: () => number;
+
+  constructor(private readonly options: SessionsOptions) {
+    this.sessions = options.store.collection<SessionDoc>('sessions');
+    this.now = options.now ?? Date.now;
+  }
+
+  private get delayMs(): number {
+    return this.options.delayMs ?? this.options.settings.delayMinutes * 60_000;
+  }
+
+  async receive(body: unknown): Promise<ReceiveResult> {
+    const parsed = sessionSchema.safeParse(body);
+    if (!parsed.success) throw validationError('session', parsed.error);
+    const session = parsed.data;
+    const key = sessionKey(session);
+
+    const existing = await this.sessions.findById(key);
+    if (existing) return this.result(existing, true);
+
+    const doc: SessionDoc = {
+      id: key,
+      kind: key.startsWith('chat-') ? 'chat' : 'call',
+      status: session.status,
+      receivedAt: new Date(this.now()).toISOString(),
+      payload: JSON.stringify(session),
+      email: this.emailPlan(session),
+    };
+    try {
+      await this.sessions.insert(doc);
+    } catch (err) {
+      // Posted twice at once: the other request kept it first and does the work.
+      if (err instanceof DuplicateKeyError) return this.result(await this.get(key), true);
+      throw err;
+    }
+    if (doc.email.state === 'scheduled') {
+      const delayMs = Math.max(0, Date.parse(doc.email.dueAt) - this.now());
+      const { attempts, backoffSeconds } = this.options.settings.retry;
+      await this.options.queue.add(
+        { key },
+        { jobId: key, delayMs, attempts, backoffMs: Math.round(backoffSeconds * 1000) },
+      );
+    }
+    const record = await this.updateRecord(session);
+    if (record !== undefined) await this.sessions.update(key, { record });
+    this.options.logger.info('session received', { session: key, email: doc.email.state });
+    return { key, duplicate: false, email: doc.email, ...(record !== undefined && { record }) };
+  }
+
+  async get(key: string): Promise<SessionDoc> {
+    const doc = await this.sessions.findById(key);
+    if (!doc) throw notFound('session', key);
+    return doc;
+  }
+
+  private result(doc: SessionDoc, duplicate: boolean): ReceiveResult {
+    return {
+      key: doc.id,
+      duplicate,
+      email: doc.email,
+      ...(doc.record !== undefined && { record: doc.record }),
+    };
+  }
+
+  private emailPlan(session: PlatformSession): EmailState {
+    const refused = notEmailable(session);
+    if (refused !== undefined) return { state: 'none', reason: refused };
+    const recipient = outcomeRecipient(this.options.settings, queueId(session));
+    if ('none' in recipient) return { state: 'none', reason: recipient.none };
+    return {
+      state: 'scheduled',
+      to: recipient.to,
+      dueAt: new Date(this.now() + this.delayMs).toISOString(),
+    };
+  }
+
+  /**
+   * The session's record in the built-in CRM (out_ticket_id): its status through the
+   * session-status map and one summary comment. Done once, when the session first arrives.
+   */
+  private async updateRecord(session: PlatformSession): Promise<string | undefined> {
+    const recordId = session.out_ticket_id;
+    if (recordId === null || recordId === undefined || recordId === '') return undefined;
+    const { crm } = this.options;
+    try {
+      await crm.updateRecord(String(recordId), { status: session.status });
+      await crm.addComment(String(recordId), { body: sessionSummary(session) });
+      return `record ${String(recordId)} updated`;
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      // The session is kept and emailed regardless; the record problem is reported, not fatal.
+      this.options.logger.warn('session names a record that could not be updated', {
+        session: sessionKey(session),
+        reason: err.message,
+      });
+      return `record ${String(recordId)} not updated: ${err.message}`;
+    }
+  }
+
+  /** The outcome-email job: compose and send, once; a failure is retried by the queue. */
+  readonly deliver = async (job: JobContext<OutcomeJob>): Promise<void> => {
+    const doc = await this.get(job.data.key);
+    if (doc.email.state !== 'scheduled') return; // sent already (a retry after a crash) or none
+    const session = JSON.parse(doc.payload) as Record<string, unknown>;
+    const message = composeOutcomeEmail(session, {
+      from: this.options.settings.from,
+      to: doc.email.to,
+      templates: this.options.templates,
+    });
+    const sent = await this.options.mailer.send(message);
+    await this.sessions.update(doc.id, {
+      email: {
+        ...doc.email,
+        state: 'sent',
+        sentAt: new Date(this.now()).toISOString(),
+        messageId: sent.messageId,
+      },
+    });
+    this.options.logger.info('outcome email sent', { session: doc.id, attempt: job.attempt });
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * The two pieces of bull's internals the adapter uses, typed as narrowly as it uses them and
+ * checked once at load, so a bull upgrade that moves them fails loudly at start rather than
+ * quietly at the first add. Both have been stable across bull 3 and 4 (pinned ^4.16; bull is in
+ * maintenance mode), and the queue contract suite exercises them.
+ *
+ * Why internals at all: bull's `add` cannot say whether a job with the same id already existed
+ * (its script returns the id either way). Writing bull's own add script into a MULTI right after an
+ * EXISTS on the job key answers that atomically, and batching many adds into one MULTI is how
+ * bull's `addBulk` reaches its rate.
+ */
+import Bull from 'bull';
+import type { ChainableCommander } from 'ioredis';
+
+/** bull's Job as far as building one for its add script goes. */
+interface BullJobData {
+  toData(): unknown;
+}
+
+type BullJobConstructor = new (
+  queue: Bull.Queue,
+  name: string,
+  data: unknown,
+  opts: Bull.JobOptions,
+) => BullJobData;
+
+interface BullScripts {
+  /** Queues bull's add script on `client` (a MULTI here); its reply is the job id, new or not. */
+  addJob(
+    client: ChainableCommander,
+    queue: Bull.Queue,
+    jobData: unknown,
+    opts: { customJobId: string },
+  ): unknown;
+}
+
+/** The name bull gives jobs added without one, and the one `process(handler)` serves. */
+export const DEFAULT_JOB_NAME = '__default__';
+
+const BullJob = (Bull as unknown as { Job?: unknown }).Job;
+if (typeof BullJob !== 'function') throw new Error('bull: its Job class is not exported any more');
+
+// A module bull does not export; see the header for why it is worth it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const scripts = require('bull/lib/scripts') as Partial<BullScripts>;
+if (typeof scripts.addJob !== 'function') throw new Error('bull: lib/scripts has no addJob');
+const addJobScript = scripts.addJob.bind(scripts);
+
+/**
+ * Queues the add of one job, with id `jobId`, on `multi`; when the MULTI runs, a job that already
+ * has that id is left as it is.
+ */
+export function queueAddJob<T>(
+  multi: ChainableCommander,
+  queue: Bull.Queue<T>,
+  jobId: string,
+  data: T,
+  opts: Bull.JobOptions,
+): void {
+  const job = new (BullJob as BullJobConstructor)(queue, DEFAULT_JOB_NAME, data, opts);
+  addJobScript(multi, queue, job.toData(), { customJobId: jobId });
+}

@@ -1,0 +1,289 @@
+/**
+ * The queue port on bull (Redis): for production, with any number of worker processes.
+ *
+ * - A job's bull id is its `jobId`, so a second add with the same id adds nothing for as long as
+ *   the first job is kept: while delayed, waiting or active, when failed (kept until retried), and
+ *   once completed for the duplicate horizon KEEP_COMPLETED (7 days, last 50,000 per queue).
+ * - Retries use bull's exponential backoff; PermanentJobError discards the job's remaining
+ *   attempts, so it fails at once. Failed jobs are kept and visible.
+ * - Delivery is at least once: a worker that dies mid-job leaves it locked; when the lock expires
+ *   bull's stalled-job check puts it back to wait, and it runs again (up to MAX_STALLED times, then
+ *   it is failed, kept and visible). The outcome-email job is idempotent per session for this.
+ * - Redis must keep `maxmemory-policy noeviction` (an evicted key is a lost or broken job); `ping`
+ *   warns when it does not.
+ */
+import Bull from 'bull';
+import { PermanentJobError } from '../errors/permanent-job-error';
+import { errorMessage } from '../errors/system-error';
+import { BullAddBatcher } from './bull-add-batch';
+import { BullConnections } from './bull-connections';
+import {
+  assertConcurrency,
+  assertQueueName,
+  KEEP_COMPLETED,
+  resolveJobOptions,
+} from './job-options';
+import type {
+  AddResult,
+  JobContext,
+  JobCounts,
+  JobHandler,
+  JobInfo,
+  JobOptions,
+  JobQueue,
+  JobState,
+  QueueHealth,
+  QueuePort,
+} from './queue-port';
+import { settleWithin, within } from './settle-within';
+
+/** Timings of bull's worker; tests shorten them. */
+export interface BullTimings {
+  /** How long a worker's lock on a job lasts without renewal: how soon a dead worker's job is freed. */
+  lockDurationMs: number;
+  /** How often workers look for jobs whose lock expired. */
+  stalledIntervalMs: number;
+  /** How long a worker waits after a Redis error before it fetches again. */
+  retryProcessDelayMs: number;
+}
+
+export interface BullQueueOptions {
+  redisUrl: string;
+  /** Prefix of every Redis key. Default 'bull'. */
+  prefix?: string;
+  /** How long `close` waits for jobs in flight before it lets go of them. Default 10 s. */
+  closeTimeoutMs?: number;
+  timings?: Partial<BullTimings>;
+  /** Told about errors bull recovers from by itself (a lost Redis connection, a failed fetch). */
+  onError?: (error: unknown) => void;
+}
+
+export interface BullQueuePort extends QueuePort {
+  readonly kind: 'bull';
+  /** The bull queues opened so far, for a dashboard such as @bull-board. */
+  bullQueues(): Bull.Queue[];
+}
+
+const DEFAULT_TIMINGS: BullTimings = {
+  lockDurationMs: 30_000,
+  stalledIntervalMs: 30_000,
+  retryProcessDelayMs: 2_000,
+};
+/**
+ * A job whose worker died this many times is failed rather than tried again: it is probably what
+ * kills the worker. It stays visible and can be retried.
+ */
+const MAX_STALLED = 3;
+const PING_TIMEOUT_MS = 2_000;
+
+export function isBullQueuePort(port: QueuePort): port is BullQueuePort {
+  return port.kind === 'bull' && 'bullQueues' in port;
+}
+
+export function createBullQueuePort(options: BullQueueOptions): BullQueuePort {
+  const connections = new BullConnections(options.redisUrl);
+  const timings = { ...DEFAULT_TIMINGS, ...options.timings };
+  const onError = options.onError ?? (() => undefined);
+  const queues = new Map<string, BullJobQueue<unknown>>();
+  let closing: Promise<void> | undefined;
+
+  const open = (name: string): BullJobQueue<unknown> => {
+    const queue = new Bull<unknown>(name, {
+      prefix: options.prefix ?? 'bull',
+      createClient: connections.create,
+      settings: {
+        lockDuration: timings.lockDurationMs,
+        stalledInterval: timings.stalledIntervalMs,
+        retryProcessDelay: timings.retryProcessDelayMs,
+        maxStalledCount: MAX_STALLED,
+      },
+    });
+    queue.on('error', onError);
+    return new BullJobQueue(name, queue, connections, options.closeTimeoutMs ?? 10_000, onError);
+  };
+
+  return {
+    kind: 'bull',
+    queue<T>(name: string): JobQueue<T> {
+      if (closing) throw new Error(`queue ${name}: the queue port is closed`);
+      assertQueueName(name);
+      let queue = queues.get(name);
+      if (!queue) {
+        queue = open(name);
+        queues.set(name, queue);
+      }
+      return queue as JobQueue<T>;
+    },
+    bullQueues: () => [...queues.values()].map((queue) => queue.bull),
+    close(): Promise<void> {
+      closing ??= (async () => {
+        await Promise.all([...queues.values()].map((queue) => queue.close()));
+        await connections.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+class BullJobQueue<T> implements JobQueue<T> {
+  private readonly adder: BullAddBatcher<T>;
+  private processing = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly bull: Bull.Queue<T>,
+    private readonly connections: BullConnections,
+    private readonly closeTimeoutMs: number,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    this.adder = new BullAddBatcher(bull, (options) => ({
+      delay: options.delayMs,
+      attempts: options.attempts,
+      backoff: { type: 'exponential', delay: options.backoffMs },
+      removeOnComplete: { age: KEEP_COMPLETED.ageMs / 1000, count: KEEP_COMPLETED.count },
+      // bull's default, removeOnFail: false, keeps failed jobs; not repeated in every job's hash.
+    }));
+  }
+
+  async add(data: T, options: JobOptions): Promise<AddResult> {
+    if (this.closing) throw new Error(`queue ${this.name} is closed`);
+    return this.adder.add(data, resolveJobOptions(options));
+  }
+
+  process(handler: JobHandler<T>, options: { concurrency?: number } = {}): void {
+    if (this.closing) throw new Error(`queue ${this.name} is closed`);
+    if (this.processing) throw new Error(`queue ${this.name}: process was called already`);
+    const concurrency = options.concurrency ?? 1;
+    assertConcurrency(concurrency);
+    this.processing = true;
+    // Resolves only when the queue closes; a rejection is a worker that could not start.
+    this.bull
+      .process(concurrency, async (job: Bull.Job<T>) => {
+        try {
+          await handler(jobContext(job));
+        } catch (error) {
+          if (error instanceof PermanentJobError) await job.discard();
+          // bull records `error.message`; anything thrown that is not an Error would leave it blank.
+          throw error instanceof Error ? error : new Error(errorMessage(error));
+        }
+      })
+      .catch(this.onError);
+  }
+
+  async get(jobId: string): Promise<JobInfo<T> | null> {
+    const job = await this.bull.getJob(jobId);
+    if (!job) return null;
+    const state = toJobState(await job.getState());
+    // bull counts failed attempts; the port counts attempts started, the running one included.
+    const running = state === 'active' || state === 'completed' ? 1 : 0;
+    return {
+      id: jobId,
+      state,
+      data: job.data,
+      attempts: job.attemptsMade + running,
+      dueAt: new Date(state === 'delayed' ? await this.retryDueAt(job) : firstDueAt(job)),
+      ...(job.failedReason && { error: job.failedReason }),
+    };
+  }
+
+  async counts(): Promise<JobCounts> {
+    const counts = (await this.bull.getJobCounts()) as Bull.JobCounts & { paused?: number };
+    return {
+      delayed: counts.delayed,
+      waiting: counts.waiting + (counts.paused ?? 0),
+      active: counts.active,
+      completed: counts.completed,
+      failed: counts.failed,
+    };
+  }
+
+  async failed(limit = 50): Promise<JobInfo<T>[]> {
+    const jobs = await this.bull.getFailed(0, Math.max(0, limit - 1));
+    return jobs
+      .filter((job): job is Bull.Job<T> => job !== null && job !== undefined)
+      .map((job) => ({
+        id: String(job.id),
+        state: 'failed' as const,
+        data: job.data,
+        attempts: job.attemptsMade,
+        dueAt: new Date(firstDueAt(job)),
+        ...(job.failedReason && { error: job.failedReason }),
+      }));
+  }
+
+  async retry(jobId: string): Promise<boolean> {
+    const job = await this.bull.getJob(jobId);
+    if (!job || !(await job.isFailed())) return false;
+    // bull's retry keeps the attempts already made, so a retried job would fail at its first error;
+    // the port promises fresh attempts.
+    await this.bull.client.hset(this.bull.toKey(jobId), 'attemptsMade', 0);
+    try {
+      await job.retry();
+      return true;
+    } catch {
+      return false; // retried (or removed) by someone else in the meantime
+    }
+  }
+
+  async ping(): Promise<QueueHealth> {
+    const redis = this.connections.commands();
+    await within(redis.ping(), PING_TIMEOUT_MS, 'Redis did not answer PING within 2 s');
+    let policy: string | undefined;
+    try {
+      const reply = await within(
+        redis.config('GET', 'maxmemory-policy'),
+        PING_TIMEOUT_MS,
+        'no reply',
+      );
+      policy = Array.isArray(reply) ? String(reply[1]) : undefined;
+    } catch {
+      // Managed Redis services often disable CONFIG; nothing to check then.
+      return {};
+    }
+    if (policy === undefined || policy === 'noeviction') return {};
+    return {
+      warning: `Redis maxmemory-policy is ${policy}: set it to noeviction, or Redis may evict queued jobs`,
+    };
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    if (this.processing) {
+      // Stop fetching, then give the jobs in flight their bounded time to finish and be recorded.
+      await this.bull.pause(true, true).catch(this.onError);
+      await settleWithin(this.bull.whenCurrentJobsFinished(), this.closeTimeoutMs);
+    }
+    // Waits for nothing now: what still runs is let go. Its lock lapses, and a worker (here after
+    // a restart, or another process) runs it again.
+    await this.bull.close(true).catch(this.onError);
+  }
+
+  /** A job waiting for a retry is due at its score in the delayed set (ms × 4096 + a counter). */
+  private async retryDueAt(job: Bull.Job<T>): Promise<number> {
+    const score = await this.bull.client.zscore(this.bull.toKey('delayed'), String(job.id));
+    return score === null ? firstDueAt(job) : Math.floor(Number(score) / 0x1000);
+  }
+}
+
+function jobContext<T>(job: Bull.Job<T>): JobContext<T> {
+  return {
+    id: String(job.id),
+    data: job.data,
+    attempt: job.attemptsMade + 1,
+    dueAt: new Date(firstDueAt(job)),
+  };
+}
+
+function firstDueAt(job: Bull.Job<unknown>): number {
+  return job.timestamp + (job.opts.delay ?? 0);
+}
+
+function toJobState(state: Bull.JobStatus | 'stuck'): JobState {
+  // 'stuck' is a job between lists (being moved); 'paused' waits for a paused queue.
+  return state === 'paused' || state === 'stuck' ? 'waiting' : state;
+}

@@ -1,0 +1,32 @@
+import { type ParsedMail, simpleParser } from 'mailparser';
+import type { Mailer, Outbox } from '../../src/shared/mail/mail-port';
+
+export function asOutbox(mailer: Mailer): Outbox {
+  if (mailer.kind !== 'outbox') throw new Error('expected the outbox mailer');
+  return mailer as Outbox;
+}
+
+/** Every email in the outbox, parsed, oldest first. */
+export async function outboxMails(mailer: Mailer): Promise<ParsedMail[]> {
+  const outbox = asOutbox(mailer);
+  const entries = (await outbox.list(1000)).reverse();
+  const raws = await Promise.all(entries.map((e) => outbox.read(e.id)));
+  return Promise.all(raws.map((raw) => simpleParser(raw ?? Buffer.alloc(0))));
+}
+
+/** Polls until `probe` holds (or fails after `ms`): emails arrive on the queue's clock. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  ms = 10_000,
+): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
