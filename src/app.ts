@@ -1,5 +1,7 @@
 import path from 'node:path';
 import express, { type Express } from 'express';
+import { queueDashboard } from './admin/queue-dashboard';
+import { apiAuth } from './api/api-auth';
 import { apiRouter } from './api/api-router';
 import { healthRoutes, type ReadinessCheck } from './api/health-routes';
 import { CrmService } from './crm/crm-service';
@@ -15,7 +17,7 @@ import { errorHandler, notFoundHandler } from './shared/http/error-handler';
 import { requestId } from './shared/http/request-id';
 import type { Logger } from './shared/log/logger';
 import type { Mailer } from './shared/mail/mail-port';
-import type { QueuePort } from './shared/queue/queue-port';
+import type { JobQueue, QueuePort } from './shared/queue/queue-port';
 import type { Store } from './shared/store/store-port';
 
 /** `templates/` beside `src/` and `dist/`, so the same path works from sources and the build. */
@@ -94,6 +96,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(requestId);
   app.use(accessLog(logger));
   app.use(healthRoutes(readinessChecks(deps, outcomeQueue)));
+  // Staff (web.users) only; HTTP Basic until the staff login pages take over.
+  const staffAuth = apiAuth({ basic: config.server.web.users, headers: [] });
+  app.use(queueDashboard(deps.queue, [outcomeQueue as JobQueue<unknown>], staffAuth));
   app.use(
     '/api/v1',
     apiRouter({

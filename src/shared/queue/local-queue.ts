@@ -151,7 +151,11 @@ class LocalJobQueue<T> implements JobQueue<T> {
   /** Due jobs read but not yet claimed: at most one batch. */
   private buffer: JobDoc<T>[] = [];
   private recovered = false;
-  /** No pending job is due before this (epoch ms), but those in the buffer; unknown at first. */
+  /**
+   * No pending job is due before this (epoch ms), but those in the buffer: where the next read
+   * starts, and, when it lies ahead, when the next job is due. Unknown at first; Infinity when
+   * nothing is pending.
+   */
   private cursor: number | undefined;
   /** The earliest due time made pending while a read ran, which the read must not skip. */
   private lowered = Infinity;
@@ -359,7 +363,7 @@ class LocalJobQueue<T> implements JobQueue<T> {
     this.lowered = Infinity;
     const due = await this.dueFromCursor(now);
     // A job made pending while the read ran may lie behind where the cursor moved.
-    if (this.cursor !== undefined) this.cursor = Math.min(this.cursor, this.lowered);
+    this.notePending(this.lowered);
     if (this.closed) return false;
     this.buffer = due.filter((doc) => !this.claimed.has(doc.id));
     return this.buffer.length > 0;
@@ -370,53 +374,44 @@ class LocalJobQueue<T> implements JobQueue<T> {
    * no range condition, so a window is listed millisecond by millisecond: an `in` the store
    * answers from its dueAt index. A sorted read of every pending job instead would sort them all
    * each time (100,000 take a third of a second on the embedded store); it is used only to find
-   * the earliest pending job: at start, across a gap, or when nothing is due soon.
+   * the earliest pending job: at start, across a gap in the due times, or when none is due soon.
    */
   private async dueFromCursor(now: number): Promise<JobDoc<T>[]> {
+    this.cursor ??= await this.earliestDueAt();
     for (let windows = 0; windows < MAX_WINDOWS_PER_READ; windows += 1) {
-      // Unknown at start; past now only if the clock went back.
-      if (this.cursor === undefined || this.cursor > now + 1) {
-        const first = await this.earliestPending();
-        this.cursor = first && first.dueAt <= now ? first.dueAt : now + 1;
-        if (first && first.dueAt > now) this.arm(first.dueAt);
-      }
       const from = this.cursor;
       if (from > now) {
-        await this.armForNext(now);
+        // Nothing due yet: the cursor is the earliest due time there may be.
+        this.arm(from);
         return [];
       }
       const to = Math.min(now, from + WINDOW_MS - 1);
       const docs = await this.inWindow(from, to, CLAIM_BATCH);
       const last = docs[docs.length - 1];
       if (last && docs.length === CLAIM_BATCH) {
-        // More may share the last due time.
-        this.cursor = last.dueAt;
+        this.cursor = last.dueAt; // more may share the last due time
         return docs;
       }
-      this.cursor = to + 1;
-      if (docs.length > 0) return docs;
-      if (to < now) {
-        // An empty window short of now: jump to the earliest pending job (the loop reads it).
-        const first = await this.earliestPending();
-        if (!first || first.dueAt > now) {
-          this.cursor = now + 1;
-          if (first) this.arm(first.dueAt);
-          return [];
-        }
-        this.cursor = first.dueAt;
+      if (docs.length > 0) {
+        this.cursor = to + 1;
+        return docs;
       }
+      // An empty window: skip the gap after it, or find what comes after now.
+      this.cursor = to < now ? await this.earliestDueAt() : await this.nextDueAfter(now);
     }
     return [];
   }
 
-  /** Arms the timer for the first job due after now: looks a little ahead, then everywhere. */
-  private async armForNext(now: number): Promise<void> {
+  /** The due time of the first job after now: looks a little ahead, then everywhere. */
+  private async nextDueAfter(now: number): Promise<number> {
     const [soon] = await this.inWindow(now + 1, now + LOOKAHEAD_MS, 1);
-    const next = soon ?? (await this.earliestPending());
-    if (!next) return;
-    // One due already but behind the cursor (made pending during an earlier read): go back for it.
-    if (next.dueAt <= now) this.notePending(next.dueAt);
-    this.arm(next.dueAt);
+    return soon ? soon.dueAt : this.earliestDueAt();
+  }
+
+  /** The earliest due time of any pending job (Infinity if none): a read of them all. */
+  private async earliestDueAt(): Promise<number> {
+    const first = await this.jobs.findOne(this.inState('delayed'), { sort: BY_DUE_TIME });
+    return first ? first.dueAt : Infinity;
   }
 
   private inWindow(from: number, to: number, limit: number): Promise<JobDoc<T>[]> {
@@ -425,10 +420,6 @@ class LocalJobQueue<T> implements JobQueue<T> {
       and: [this.inState('delayed'), { field: 'dueAt', op: 'in', values: dueTimes }],
     };
     return this.jobs.find(filter, { sort: BY_DUE_TIME, limit });
-  }
-
-  private earliestPending(): Promise<JobDoc<T> | null> {
-    return this.jobs.findOne(this.inState('delayed'), { sort: BY_DUE_TIME });
   }
 
   /** Jobs left active belong to a run that died (this is the only process): due again now. */
