@@ -386,7 +386,9 @@ class LocalJobQueue<T> implements JobQueue<T> {
         return [];
       }
       const to = Math.min(now, from + WINDOW_MS - 1);
+      const t0 = performance.now();
       const docs = await this.inWindow(from, to, CLAIM_BATCH);
+      if (process.env.QDEBUG) console.error('window', from - now, to - now, docs.length, Math.round(performance.now() - t0));
       const last = docs[docs.length - 1];
       if (last && docs.length === CLAIM_BATCH) {
         this.cursor = last.dueAt; // more may share the last due time
@@ -410,6 +412,7 @@ class LocalJobQueue<T> implements JobQueue<T> {
 
   /** The earliest due time of any pending job (Infinity if none): a read of them all. */
   private async earliestDueAt(): Promise<number> {
+    if (process.env.QDEBUG) console.error('full scan', new Error().stack?.split('\n')[2]);
     const first = await this.jobs.findOne(this.inState('delayed'), { sort: BY_DUE_TIME });
     return first ? first.dueAt : Infinity;
   }
