@@ -1,3 +1,4 @@
+import 'express-session';
 import { randomBytes } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../shared/errors/app-error';
