@@ -15,7 +15,8 @@ const HEADINGS = [
 ];
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
-const ms = (n: number): string => (n < 10 ? n.toFixed(2) : n.toFixed(1));
+/** autocannon reports whole milliseconds; fractions appear only in averaged figures. */
+const ms = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(n < 10 ? 2 : 1));
 const ratio = (n: number | undefined): string => (n === undefined ? '' : `${n.toFixed(2)}×`);
 const target = (t: Target | undefined): string =>
   t === undefined ? '' : `≥ ${t.minRateRatio}× req/s, p99 ≤ ${t.maxP99Ratio}×`;

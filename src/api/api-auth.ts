@@ -68,21 +68,31 @@ export function apiAuth(auth: AuthConfig, verifyBearer?: BearerVerifier): Reques
   const matchBasic = basicMatcher(auth);
   const matchHeaders = headerMatcher(auth);
 
-  return async (req, res, next) => {
+  const refuse = (req: Request, header: string | undefined): AppError => {
+    const nothingSent =
+      header === undefined && auth.headers.every((h) => req.get(h.name) === undefined);
+    const message = nothingSent ? 'authentication required' : 'the credentials given are not valid';
+    return new AppError(401, 'unauthorized', message, [], { 'WWW-Authenticate': challenge });
+  };
+
+  // Synchronous unless a bearer token has to be looked up: this runs on every API request.
+  return (req, res, next) => {
     const header = req.get('authorization');
-    let principal = matchBasic(req, header) ?? matchHeaders(req, header);
-    const token = bearerToken(header);
-    if (!principal && token !== undefined && verifyBearer)
-      principal = (await verifyBearer(token)) ?? undefined;
-    if (!principal) {
-      const message =
-        header === undefined && auth.headers.every((h) => req.get(h.name) === undefined)
-          ? 'authentication required'
-          : 'the credentials given are not valid';
-      next(new AppError(401, 'unauthorized', message, [], { 'WWW-Authenticate': challenge }));
+    const principal = matchBasic(req, header) ?? matchHeaders(req, header);
+    if (principal) {
+      res.locals.principal = principal;
+      next();
       return;
     }
-    res.locals.principal = principal;
-    next();
+    const token = bearerToken(header);
+    if (token === undefined || !verifyBearer) {
+      next(refuse(req, header));
+      return;
+    }
+    verifyBearer(token).then((found) => {
+      if (!found) return next(refuse(req, header));
+      res.locals.principal = found;
+      next();
+    }, next);
   };
 }

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import {
+  type CountryCode,
   formatPhone,
   parseFailed,
   PHONE_FORMATS,
@@ -233,5 +235,39 @@ describe('round trip', () => {
         expect(typeof formatPhone(input, 'automatic', 'search', 'US')).toBe('string');
       }),
     );
+  });
+});
+
+describe('The NANP fast path of phoneKey', () => {
+  const formats = [
+    (d: string) => `+1${d}`,
+    (d: string) => d,
+    (d: string) => `1${d}`,
+    (d: string) => `(${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6)}`,
+    (d: string) => `+1 ${d.slice(0, 3)} ${d.slice(3, 6)} ${d.slice(6)}`,
+    (d: string) => `*${d.slice(0, 3)}*${d.slice(3, 6)}*${d.slice(6)}`,
+    (d: string) => `${d.slice(0, 3)}.${d.slice(3, 6)}.${d.slice(6)}`,
+  ];
+
+  it('When a NANP number comes in any platform format, then the key is exactly what libphonenumber gives', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[2-9]\d{2}[2-9]\d{6}$/),
+        fc.integer({ min: 0, max: formats.length - 1 }),
+        fc.constantFrom<CountryCode>('US', 'CA'),
+        (digits, f, region) => {
+          const input = formats[f]!(digits);
+          // The library does not read the Automatic search pattern's asterisks; phoneKey does.
+          const oracle = parsePhoneNumberFromString(input.replace(/\*/g, ' '), region)?.number;
+          expect(phoneKey(input, region)).toBe(oracle);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('When the region is not NANP, then a number without +1 is read in that region, not as +1', () => {
+    expect(phoneKey('2079460958', 'GB')).toBe('+442079460958');
+    expect(phoneKey('+1 222 333 4444', 'GB')).toBe('+12223334444');
   });
 });

@@ -8,6 +8,7 @@
  * validity check would refuse the very numbers the platform sends.
  */
 import {
+  getCountryCallingCode,
   parsePhoneNumberFromString,
   type CountryCode,
   type PhoneNumber,
@@ -87,7 +88,40 @@ function fallbackKey(input: string | number): string | null {
  * Null when the input is not a phone number at all.
  */
 export function phoneKey(input: string | number, region: CountryCode): string | null {
-  return parsePossible(input, region)?.number ?? fallbackKey(input);
+  return nanpKey(input, region) ?? parsePossible(input, region)?.number ?? fallbackKey(input);
+}
+
+// Punctuation the platform's formats use, the Automatic search pattern's `*` included.
+const PHONE_PUNCTUATION = /[\s().*-]/g;
+// A NANP number: optional country code 1, an area code and exchange that do not start with 0 or 1.
+const NANP_NUMBER = /^(\+?1)?([2-9]\d{2}[2-9]\d{6})$/;
+const NUMBER_START = /^[+(*\d]/;
+const nanpRegions = new Map<CountryCode, boolean>();
+
+/**
+ * The common case without the library: a NANP number in any of the platform's formats. Looking
+ * up each number is the hot path of account search, and libphonenumber spends most of its time
+ * working out which NANP country a +1 number belongs to, which the key does not need. Anything
+ * else (other countries, extensions, area codes starting with 0 or 1) goes to the library.
+ */
+function nanpKey(input: string | number, region: CountryCode): string | null {
+  const text = String(input).trim();
+  if (!NUMBER_START.test(text)) return null; // "-2223334444" is a negative number, not a phone
+  const match = NANP_NUMBER.exec(text.replace(PHONE_PUNCTUATION, ''));
+  if (match === null) return null;
+  const [, prefix, national] = match;
+  // Without "+", a number is national to the region: only NANP regions read it as +1.
+  if (prefix !== '+1' && !isNanpRegion(region)) return null;
+  return `+1${national ?? ''}`;
+}
+
+function isNanpRegion(region: CountryCode): boolean {
+  let nanp = nanpRegions.get(region);
+  if (nanp === undefined) {
+    nanp = getCountryCallingCode(region) === NANP_CALLING_CODE;
+    nanpRegions.set(region, nanp);
+  }
+  return nanp;
 }
 
 /** True when formatPhone would hand the input back unchanged, so a caller can log it once. */

@@ -126,8 +126,9 @@ export function toRawDocument(doc: StoredDocument): RawDocument {
   if (Object.hasOwn(fields, '_id'))
     throw new Error('invalid document: "_id" is reserved, use "id"');
   assertStorableKeys(fields);
-  // A copy, so the caller mutating its object afterwards cannot reach what is (or will be) stored.
-  return structuredClone({ _id: id, ...fields });
+  // No copy here: nedb deep-copies what it inserts and MongoDB serialises it, so the caller
+  // mutating its object afterwards cannot reach what is stored (the contract suite checks).
+  return { _id: id, ...fields };
 }
 
 export function fromRawDocument<T extends StoredDocument>(raw: RawDocument): T {
