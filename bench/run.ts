@@ -6,8 +6,14 @@
  * Environment: BENCH_SECONDS (measured seconds per scenario, default 10), BENCH_WARMUP_SECONDS,
  * BENCH_CONNECTIONS (default 50), BENCH_ACCOUNTS (seeded accounts, default 100000),
  * BENCH_ONLY (run only scenarios whose name contains this, plus the baseline),
- * BENCH_PROFILE (server names, comma-separated, e.g. crm-bridge: each profiles itself after
- * seeding, into bench/results/profiles/). A run with BENCH_ONLY does not replace latest.*.
+ * BENCH_PROFILE (comma-separated: crm-bridge, whose server profiles itself after seeding; flow and
+ * queue, whose suites save the profiles they take anyway; all into bench/results/profiles/),
+ * BENCH_QUEUE_JOBS and BENCH_QUEUE_DUE (bench/scenarios/outcome-queue.ts). A run with BENCH_ONLY
+ * does not replace latest.*.
+ *
+ * Besides the HTTP loads, suites measure in this process what is not an HTTP load (template
+ * rendering, the Generic API flows, the outcome-email queue), each row against a reference row
+ * of its own family measured in the same run (bench/lib/loop-run.ts, bench/lib/rows.ts).
  *
  * Exit code: 0 when every scenario ran without errors, even if a target was missed (this is a
  * report, not a gate); 1 when a scenario saw errors or crashed; 2 when a server did not start.
@@ -17,8 +23,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { pinDriver, type Pinning } from './lib/cpu';
 import { type ServerName, serverPool } from './lib/spawn-server';
+import { measurementProblem, ratios } from './lib/rows';
 import { markdownTable, textTable } from './lib/table';
-import type { BenchContext, Measurement, Scenario, ScenarioResult } from './lib/types';
+import type { BenchContext, LoadScenario, Measurement, ScenarioResult } from './lib/types';
 import { scenarios } from './scenarios';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
@@ -32,33 +39,23 @@ function envNumber(name: string, fallback: number, min: number): number {
   return n;
 }
 
-function problems(m: Measurement): string | undefined {
-  const found: string[] = [];
-  if (m.non2xx > 0) {
-    const codes = Object.entries(m.statusCounts).filter(([code]) => !code.startsWith('2'));
-    found.push(`${m.non2xx} non-2xx (${codes.map(([c, n]) => `${c}×${n}`).join(', ')})`);
-  }
-  if (m.socketErrors > 0) found.push(`${m.socketErrors} connection errors/timeouts`);
-  if (m.mismatches > 0) found.push(`${m.mismatches} wrong bodies, e.g. ${m.firstMismatch ?? ''}`);
-  return found.length > 0 ? found.join('; ') : undefined;
-}
+const BASELINE_TARGET = (t: NonNullable<LoadScenario['target']>): string =>
+  `≥ ${t.minRateRatio}× req/s, p99 ≤ ${t.maxP99Ratio}×`;
 
 function judge(
-  scenario: Scenario,
+  scenario: LoadScenario,
   m: Measurement,
-  baseline: Measurement | undefined,
+  baseline: { name: string; measurement: Measurement } | undefined,
 ): ScenarioResult {
   const result: ScenarioResult = {
     name: scenario.name,
     measurement: m,
     verdict: 'baseline',
-    ...(scenario.target ? { target: scenario.target } : {}),
+    ...(scenario.target ? { target: BASELINE_TARGET(scenario.target) } : {}),
   };
-  const problem = problems(m);
+  const problem = measurementProblem(m);
   if (baseline && !scenario.baseline) {
-    result.rateRatio = m.rate / baseline.rate;
-    result.p99Ratio = m.p99Ms / baseline.p99Ms;
-    result.cpuRatio = baseline.cpuUsPerRequest / m.cpuUsPerRequest;
+    Object.assign(result, { reference: baseline.name, ...ratios(m, baseline.measurement) });
   }
   if (problem !== undefined) return { ...result, verdict: 'ERRORS', problem };
   if (scenario.baseline) return result;
@@ -85,6 +82,9 @@ function setupLines(
       ? `servers on CPU ${pinning.serverCpu}, autocannon on CPU ${pinning.driverCpu}`
       : `NOT pinned: ${pinning.warning ?? ''}`,
     `${ctx.connections} connections, ${ctx.seconds} s per scenario after ${ctx.warmupSeconds} s warm-up`,
+    pinning.pinned
+      ? `loops, flows and queues run in the driver on CPU ${pinning.driverCpu}; their servers and Redis on CPU ${pinning.serverCpu}`
+      : 'loops, flows and queues run in the driver process (not pinned)',
     `load average at start ${loadAtStart.toFixed(2)}${loadAtStart >= 1 ? ' (other processes were busy: figures are noisy)' : ''}`,
     ...setups,
   ];
@@ -111,7 +111,7 @@ function writeResults(lines: string[], results: ScenarioResult[], ctx: BenchCont
 async function main(): Promise<number> {
   const seconds = envNumber('BENCH_SECONDS', 10, 1);
   const only = process.env.BENCH_ONLY;
-  const profiled = (process.env.BENCH_PROFILE ?? '').split(',');
+  const profiled = (process.env.BENCH_PROFILE ?? '').split(',').filter((name) => name !== '');
   const loadAtStart = os.loadavg()[0] ?? 0;
   const pinning = pinDriver();
   if (pinning.warning) console.warn(`warning: ${pinning.warning}`);
@@ -122,14 +122,24 @@ async function main(): Promise<number> {
       ? { cpuProfileFile: path.join(RESULTS_DIR, 'profiles', `${name}-${Date.now()}.cpuprofile`) }
       : {}),
   }));
+  const notes: string[] = [];
   const ctx: BenchContext = {
     seconds,
     warmupSeconds: envNumber('BENCH_WARMUP_SECONDS', Math.min(3, Math.ceil(seconds / 5)), 0),
     connections: envNumber('BENCH_CONNECTIONS', 50, 1),
+    pinning,
+    profiled,
+    profileDir: path.join(RESULTS_DIR, 'profiles'),
     server: (name) => pool.get(name),
     log: (message) => console.log(`  ${message}`),
+    note: (message) => {
+      console.log(`  ${message}`);
+      notes.push(message);
+    },
   };
-  const selected = scenarios.filter((s) => s.baseline || !only || s.name.includes(only));
+  const selected = scenarios.filter(
+    (s) => (s.kind !== 'suite' && s.baseline) || !only || s.name.includes(only),
+  );
   const names = [...new Set(selected.flatMap((s) => s.servers))];
   console.log(`starting ${names.join(', ')}…`);
   let setups: string[];
@@ -145,12 +155,19 @@ async function main(): Promise<number> {
   }
 
   const results: ScenarioResult[] = [];
-  let baseline: Measurement | undefined;
+  let baseline: { name: string; measurement: Measurement } | undefined;
   for (const scenario of selected) {
     console.log(`▶ ${scenario.name}`);
     try {
+      if (scenario.kind === 'suite') {
+        for (const result of await scenario.run(ctx)) {
+          if (result.problem) console.error(`  ${result.name}: ${result.problem}`);
+          results.push(result);
+        }
+        continue;
+      }
       const measurement = await scenario.run(ctx);
-      if (scenario.baseline) baseline = measurement;
+      if (scenario.baseline) baseline = { name: scenario.name, measurement };
       const result = judge(scenario, measurement, baseline);
       if (result.problem) console.error(`  ${result.problem}`);
       results.push(result);
@@ -162,7 +179,7 @@ async function main(): Promise<number> {
   }
   await pool.stopAll();
 
-  const lines = setupLines(pinning, ctx, setups, loadAtStart);
+  const lines = [...setupLines(pinning, ctx, setups, loadAtStart), ...notes];
   console.log(`\n${textTable(results)}\n\n${lines.join('\n')}`);
   if (only) console.log('\nBENCH_ONLY run: bench/results/latest.* left as they were');
   else {

@@ -6,6 +6,7 @@ import { apiRouter } from './api/api-router';
 import { healthRoutes, type ReadinessCheck } from './api/health-routes';
 import { CrmService } from './crm/crm-service';
 import { crmRoutes } from './crm/crm-routes';
+import { createOAuth } from './oauth/oauth-routes';
 import { InboundEmailService } from './sessions/inbound-email';
 import { inboundRoutes } from './sessions/inbound-routes';
 import { loadOutcomeTemplates } from './sessions/outcome-email';
@@ -19,6 +20,7 @@ import type { Logger } from './shared/log/logger';
 import type { Mailer } from './shared/mail/mail-port';
 import type { JobQueue, QueuePort } from './shared/queue/queue-port';
 import type { Store } from './shared/store/store-port';
+import { createWeb } from './web/web-app';
 
 /** `templates/` beside `src/` and `dist/`, so the same path works from sources and the build. */
 export const TEMPLATES_DIR = path.resolve(__dirname, '..', 'templates');
@@ -58,8 +60,8 @@ function readinessChecks(
     {
       name: 'queue',
       check: async () => {
-        await outcome.ping();
-        return { kind: queue.kind, [OUTCOME_QUEUE]: await outcome.counts() };
+        const health = await outcome.ping();
+        return { kind: queue.kind, ...health, [OUTCOME_QUEUE]: await outcome.counts() };
       },
     },
     {
@@ -99,10 +101,19 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Staff (web.users) only; HTTP Basic until the staff login pages take over.
   const staffAuth = apiAuth({ basic: config.server.web.users, headers: [] });
   app.use(queueDashboard(deps.queue, [outcomeQueue as JobQueue<unknown>], staffAuth));
+  // --- OAuth 2.0 (src/oauth): the platform's authorization server, staff SSO ---
+  const oauth = await createOAuth({
+    server: config.server,
+    store,
+    logger,
+    templatesDir: deps.templatesDir ?? TEMPLATES_DIR,
+  });
+  // --- end of OAuth (its routes are mounted after the web pages' session, below) ---
   app.use(
     '/api/v1',
     apiRouter({
       server: config.server,
+      verifyBearer: oauth.verifyBearer,
       routers: [
         crmRoutes({
           crm,
@@ -116,6 +127,21 @@ export async function createApp(deps: AppDeps): Promise<App> {
       ],
     }),
   );
+  // --- Web pages (src/web): staff login, lookup, accounts, records, outbox, admin ---
+  const web = await createWeb({
+    config,
+    crm,
+    store,
+    mailer: deps.mailer,
+    queuePort: deps.queue,
+    queues: [outcomeQueue as JobQueue<unknown>],
+    templatesDir: deps.templatesDir ?? TEMPLATES_DIR,
+    logger,
+  });
+  app.use(web.router);
+  // --- end of web pages ---
+  // OAuth: /oauth/* and /login/sso*, with the staff session of the web pages.
+  app.use(oauth.routes(web.session));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return {

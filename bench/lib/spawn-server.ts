@@ -14,6 +14,7 @@ export interface ServerInfoBase {
 export interface ServerInfos {
   'bare-express': ServerInfoBase;
   'crm-bridge': CrmBridgeInfo;
+  'loopback-crm': ServerInfoBase;
 }
 export type ServerName = keyof ServerInfos;
 
@@ -134,6 +135,7 @@ export function serverPool(options: (name: ServerName) => SpawnOptions): ServerP
   const servers: { [N in ServerName]: () => Promise<RunningServer<ServerInfos[N]>> } = {
     'bare-express': once('bare-express'),
     'crm-bridge': once('crm-bridge'),
+    'loopback-crm': once('loopback-crm'),
   };
   return {
     get: (name) => servers[name](),

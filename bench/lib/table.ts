@@ -1,25 +1,29 @@
-import type { ScenarioResult, Target } from './types';
+import type { ScenarioResult } from './types';
 
 const HEADINGS = [
   'scenario',
-  'req/s',
+  'ops/s',
   'p50 ms',
   'p99 ms',
-  'req/s vs bare',
-  'p99 vs bare',
-  'CPU µs/req',
-  'by CPU vs bare',
+  'ops/s vs ref',
+  'p99 vs ref',
+  'CPU µs/op',
+  'by CPU vs ref',
+  'measured',
   'target',
   'errors',
   'result',
 ];
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
-/** autocannon reports whole milliseconds; fractions appear only in averaged figures. */
-const ms = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(n < 10 ? 2 : 1));
+/** Whole numbers as they are (autocannon's milliseconds); fractions to 2–3 significant digits. */
+const fine = (n: number): string => {
+  if (Number.isInteger(n) || Math.abs(n) >= 100) return int(n);
+  if (Math.abs(n) >= 10) return n.toFixed(1);
+  if (Math.abs(n) >= 1) return n.toFixed(2);
+  return n === 0 ? '0' : n.toPrecision(2);
+};
 const ratio = (n: number | undefined): string => (n === undefined ? '' : `${n.toFixed(2)}×`);
-const target = (t: Target | undefined): string =>
-  t === undefined ? '' : `≥ ${t.minRateRatio}× req/s, p99 ≤ ${t.maxP99Ratio}×`;
 
 function cells(r: ScenarioResult): string[] {
   const m = r.measurement;
@@ -27,19 +31,20 @@ function cells(r: ScenarioResult): string[] {
   return [
     r.name,
     m === undefined ? '' : int(m.rate),
-    m === undefined ? '' : ms(m.p50Ms),
-    m === undefined ? '' : ms(m.p99Ms),
+    m === undefined ? '' : fine(m.p50Ms),
+    m === undefined ? '' : fine(m.p99Ms),
     ratio(r.rateRatio),
     ratio(r.p99Ratio),
-    m === undefined ? '' : int(m.cpuUsPerRequest),
+    m === undefined ? '' : fine(m.cpuUsPerRequest),
     ratio(r.cpuRatio),
-    target(r.target),
+    r.measured ?? '',
+    r.target ?? '',
     errors,
     r.verdict,
   ];
 }
 
-const NUMERIC = new Set([1, 2, 3, 4, 5, 6, 7, 9]);
+const NUMERIC = new Set([1, 2, 3, 4, 5, 6, 7, 10]);
 
 /** A fixed-width table for the terminal. */
 export function textTable(results: readonly ScenarioResult[]): string {

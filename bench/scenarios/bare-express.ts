@@ -1,10 +1,10 @@
 import { measure } from '../lib/autocannon-run';
 import { AUTH_HEADERS } from '../lib/crm-fixtures';
-import type { Scenario } from '../lib/types';
+import type { LoadScenario } from '../lib/types';
 import { at, verifyAll } from '../lib/verify';
 
 /** The yardstick: every target is a ratio to this, measured in the same run. */
-export const bareExpress: Scenario = {
+export const bareExpress: LoadScenario = {
   name: 'bare Express JSON handler',
   servers: ['bare-express'],
   baseline: true,

@@ -1,13 +1,13 @@
 import { measure } from '../lib/autocannon-run';
 import { AUTH_HEADERS, newAccount, SEARCH_FORMATS } from '../lib/crm-fixtures';
-import type { Scenario } from '../lib/types';
+import type { LoadScenario } from '../lib/types';
 import { at, type Probe, verifyAll } from '../lib/verify';
 
 const HEADERS = { ...AUTH_HEADERS, 'content-type': 'application/json' };
 const PATH = '/api/v1/accounts';
 
 /** POST /api/v1/accounts with Property, Container map and Container array bodies in turn. */
-export const createAccount: Scenario = {
+export const createAccount: LoadScenario = {
   name: 'POST /api/v1/accounts',
   servers: ['crm-bridge'],
   target: { minRateRatio: 0.3, maxP99Ratio: 2 },

@@ -1,10 +1,10 @@
 import { measure, type PlannedRequest, roundRobin } from '../lib/autocannon-run';
 import { AUTH_HEADERS } from '../lib/crm-fixtures';
-import type { Scenario } from '../lib/types';
+import type { LoadScenario } from '../lib/types';
 import { at, type Probe, verifyAll } from '../lib/verify';
 
 /** GET /api/v1/accounts/:id, rotating through the sampled accounts. */
-export const findAccountById: Scenario = {
+export const findAccountById: LoadScenario = {
   name: 'GET /api/v1/accounts/:id',
   servers: ['crm-bridge'],
   target: { minRateRatio: 0.5, maxP99Ratio: 2 },

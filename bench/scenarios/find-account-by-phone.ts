@@ -1,13 +1,13 @@
 import { measure, type PlannedRequest, roundRobin } from '../lib/autocannon-run';
 import { AUTH_HEADERS, SEARCH_FORMATS } from '../lib/crm-fixtures';
-import type { Scenario } from '../lib/types';
+import type { LoadScenario } from '../lib/types';
 import { at, type Probe, verifyAll } from '../lib/verify';
 
 /**
  * GET /api/v1/accounts?phone=…, each sampled account asked for in every format the platform
  * searches with, formats interleaved so consecutive requests differ.
  */
-export const findAccountByPhone: Scenario = {
+export const findAccountByPhone: LoadScenario = {
   name: 'GET /api/v1/accounts?phone= (5 formats)',
   servers: ['crm-bridge'],
   target: { minRateRatio: 0.5, maxP99Ratio: 2 },

@@ -7,12 +7,10 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { composeApp } from '../../src/compose';
-import type { AppConfig } from '../../src/shared/config/app-config';
-import { formatProblem, loadConfig } from '../../src/shared/config/load-config';
 import { createLogger } from '../../src/shared/log/logger';
+import { benchConfig } from '../lib/bench-config';
 import {
   type AccountSample,
-  BENCH_CREDENTIALS,
   type CrmBridgeInfo,
   SAMPLE_EVERY,
   seedAccount,
@@ -25,24 +23,6 @@ if (!Number.isInteger(ACCOUNTS) || ACCOUNTS < SAMPLE_EVERY) {
 }
 /** Creates in flight at once while seeding; the store serialises them anyway. */
 const SEED_BATCH = 500;
-
-/** The shipped config, loaded as the server loads it, with known credentials. */
-function benchConfig(dataDir: string): AppConfig {
-  const loaded = loadConfig({
-    configDir: path.resolve(__dirname, '../../config'),
-    dataDir,
-    mode: 'embedded',
-    env: {
-      API_USERNAME: BENCH_CREDENTIALS.username,
-      API_PASSWORD: BENCH_CREDENTIALS.password,
-      API_KEY: 'bench-api-key',
-      WEB_ADMIN_PASSWORD: 'bench-admin-password',
-    },
-    writeSecrets: false,
-  });
-  if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
-  return loaded.config;
-}
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bridge-bench-'));

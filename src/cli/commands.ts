@@ -1,5 +1,6 @@
 import type { CliCommand } from './command';
 import { configCheck, configSchema } from './config-commands';
+import { lookupUrl } from './lookup-url-command';
 import { oauthLink } from './oauth-link-command';
 import { render } from './render-command';
 import { simulate } from './simulate-command';
@@ -10,5 +11,6 @@ export const commands: readonly CliCommand[] = [
   configSchema,
   simulate,
   render,
+  lookupUrl,
   oauthLink,
 ];

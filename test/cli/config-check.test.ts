@@ -79,7 +79,9 @@ describe('crm-bridge config check', () => {
     expect(run.stderr).toEqual([
       'config/server.yaml:10: api.auth.basic.0.password: ${API_PASSWORD} is not set',
       'config/server.yaml:13: api.auth.headers.0.value: ${API_KEY} is not set',
-      'config/server.yaml:20: web.users.0.password: ${WEB_ADMIN_PASSWORD} is not set',
+      'config/server.yaml:21: api.auth.oauth2.clients.0.clientSecret: ${OAUTH_CLIENT_SECRET} is not set',
+      'config/server.yaml:31: web.users.0.password: ${WEB_ADMIN_PASSWORD} is not set',
+      'config/server.yaml:32: web.sessionSecret: ${SESSION_SECRET} is not set',
       'config/generic-api.yaml:22: auth.password: ${API_PASSWORD} is not set',
     ]);
   });

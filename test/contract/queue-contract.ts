@@ -236,6 +236,8 @@ export function describeQueueContract(name: string, open: () => Promise<QueueBac
       // The n-th failure waits (2^n − 1) × backoffMs: 100 ms, then 300 ms.
       expect(second! - first!).toBeGreaterThanOrEqual(100);
       expect(third! - second!).toBeGreaterThanOrEqual(300);
+      // Each attempt sees when the job was first due.
+      expect(new Set(runs.map((run) => run.job.dueAt.getTime())).size).toBe(1);
       expect(await queue.get('flaky')).toMatchObject({ state: 'completed', attempts: 3 });
     });
 

@@ -29,7 +29,13 @@ const ROOT = path.resolve(__dirname, '../..');
 const EXAMPLES = path.join(ROOT, 'examples/generic-api');
 
 /** server.yaml's own secrets, set so that nothing is generated while loading. */
-const SERVER_ENV = { API_PASSWORD: 'api-pass', API_KEY: 'api-key', WEB_ADMIN_PASSWORD: 'web-pass' };
+const SERVER_ENV = {
+  API_PASSWORD: 'api-pass',
+  API_KEY: 'api-key',
+  WEB_ADMIN_PASSWORD: 'web-pass',
+  OAUTH_CLIENT_SECRET: 'oauth-secret',
+  SESSION_SECRET: 'session-secret',
+};
 
 /** The part of busboy's API used here: busboy (a multer dependency) ships no types. */
 interface Busboy {

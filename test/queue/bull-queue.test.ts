@@ -114,6 +114,22 @@ if (redisUrl) {
       expect([...runs.values()].filter((workers) => workers.length !== 1)).toEqual([]);
     });
 
+    it('When two processes add the same job id at once, then exactly one of them adds it', async () => {
+      const [first, second] = [open(), open()];
+
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, n) =>
+          (n % 2 === 0 ? first : second)
+            .queue<{ n: number }>('racing')
+            .add({ n }, { jobId: 'same', delayMs: 60_000 }),
+        ),
+      );
+
+      expect(results.filter((result) => result.added)).toHaveLength(1);
+      const dueTimes = new Set(results.map((result) => result.dueAt.getTime()));
+      expect(dueTimes.size).toBe(1);
+    });
+
     it('When the port is asked for its bull queues, then it hands out those opened, for a dashboard', () => {
       const port = open();
       port.queue('dashboard-a');

@@ -159,6 +159,8 @@ outcomeEmail:
       API_PASSWORD: 'p',
       API_KEY: 'k',
       WEB_ADMIN_PASSWORD: 'w',
+      OAUTH_CLIENT_SECRET: 'o',
+      SESSION_SECRET: 's',
       OUTCOME_EMAIL_TO: 'ops@example.com',
     };
     const { config, secrets } = loaded(load(SHIPPED_CONFIG, { mode: 'production', env }));

@@ -7,11 +7,22 @@ const headerCredential = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name'),
   value: nonEmpty,
 });
+export const OAUTH_GRANTS = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+
 const oauthClient = z.strictObject({
   clientId: nonEmpty,
   clientSecret: nonEmpty,
+  /** Shown on the consent page; default: the client id. */
   name: z.string().optional(),
-  redirectUris: z.array(z.url()).default([]),
+  /** Compared as exact strings (RFC 6749 §3.1.2); a fragment is not allowed there. */
+  redirectUris: z
+    .array(z.url().refine((uri) => !uri.includes('#'), 'must not contain a fragment (#)'))
+    .default([]),
+  /** What the client may do at the token endpoint; default: all three. */
+  grants: z
+    .array(z.enum(OAUTH_GRANTS))
+    .min(1)
+    .default([...OAUTH_GRANTS]),
 });
 
 const queueEmail = z.strictObject({
@@ -30,7 +41,20 @@ export const serverSchema = z.strictObject({
         oauth2: z
           .strictObject({
             accessTokenTtlSeconds: z.number().int().min(60).max(86400).default(3600),
-            clients: z.array(oauthClient).default([]),
+            /** Each refresh rotates the token and starts its lifetime again. Default 30 days. */
+            refreshTokenTtlSeconds: z
+              .number()
+              .int()
+              .min(3600)
+              .max(366 * 86400)
+              .default(30 * 86400),
+            clients: z
+              .array(oauthClient)
+              .default([])
+              .refine(
+                (clients) => new Set(clients.map((c) => c.clientId)).size === clients.length,
+                'client ids must be unique',
+              ),
           })
           .optional(),
       })
@@ -53,10 +77,29 @@ export const serverSchema = z.strictObject({
           clientId: nonEmpty,
           clientSecret: nonEmpty,
           scope: z.string().default(''),
+          /** Where the provider sends staff back; default: `<publicUrl>/login/sso/callback`. */
+          callbackUrl: z.url().optional(),
         })
         .optional(),
+      /** Signs the staff session cookie (SESSION_SECRET); unset: a per-process one, lost at restart. */
+      sessionSecret: nonEmpty.optional(),
+      /** How long a staff sign-in lasts. */
+      sessionHours: z.number().positive().max(720).default(8),
+      /** The session cookie's Secure flag; default: on when publicUrl is https. */
+      secureCookies: z.boolean().optional(),
+      /** Origins that may frame the pages (CSP frame-ancestors), e.g. the CCAI Platform portal. */
+      frameAncestors: z
+        .array(
+          z
+            .string()
+            .regex(
+              /^https?:\/\/(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?$/,
+              'must be an origin like https://tenant.example.com (no path)',
+            ),
+        )
+        .default([]),
     })
-    .default({ users: [] }),
+    .prefault({}),
   outcomeEmail: z
     .strictObject({
       enabled: z.boolean().default(false),

@@ -6,6 +6,11 @@ import type { AddResult } from './queue-port';
 /** Adds per MULTI: bull's addBulk rate without one reply so large it stalls the event loop. */
 const MAX_BATCH = 1_000;
 
+/** Which of KEYS exist, one 0 or 1 each: one command for a whole batch instead of an EXISTS each. */
+const EXISTS_EACH = `local found = {}
+for i, key in ipairs(KEYS) do found[i] = redis.call('EXISTS', key) end
+return found`;
+
 interface PendingAdd<T> {
   data: T;
   options: ResolvedJobOptions;
@@ -16,9 +21,10 @@ interface PendingAdd<T> {
 }
 
 /**
- * Adds jobs to one bull queue, telling new jobs from duplicates. Each add is an EXISTS on the job
- * key followed by bull's own add script in the same MULTI, so the answer is exact even when several
- * processes add the same id at once. Adds made in the same turn of the event loop share a MULTI.
+ * Adds jobs to one bull queue, telling new jobs from duplicates. Adds made in the same turn of the
+ * event loop share a MULTI: first a check of which job keys exist, then bull's own add script for
+ * each job. A MULTI runs as one, so the check is exact even when several processes add the same
+ * id at once, and an add whose key existed added nothing.
  */
 export class BullAddBatcher<T> {
   private batch: PendingAdd<T>[] = [];
@@ -26,13 +32,12 @@ export class BullAddBatcher<T> {
   constructor(
     private readonly queue: Bull.Queue<T>,
     private readonly jobOptions: (options: ResolvedJobOptions) => Bull.JobOptions,
-    private readonly now: () => number = Date.now,
   ) {}
 
   add(data: T, options: ResolvedJobOptions): Promise<AddResult> {
     return new Promise((resolve, reject) => {
       // The timestamp is taken now, so a job's due time does not depend on when its batch runs.
-      const jobOptions = { ...this.jobOptions(options), timestamp: this.now() };
+      const jobOptions = { ...this.jobOptions(options), timestamp: Date.now() };
       const dueAt = jobOptions.timestamp + options.delayMs;
       if (this.batch.length === 0) setImmediate(() => void this.flush());
       this.batch.push({ data, options, jobOptions, dueAt, resolve, reject });
@@ -49,21 +54,46 @@ export class BullAddBatcher<T> {
   }
 
   private async write(adds: PendingAdd<T>[]): Promise<void> {
+    // The existence check runs before every add of the MULTI, so it cannot see one add of an id
+    // collide with an earlier add of it in the same batch: only the first is sent, the rest are
+    // duplicates of it.
+    const firsts = new Map<string, PendingAdd<T>>();
+    const repeats: PendingAdd<T>[] = [];
+    for (const add of adds) {
+      if (firsts.has(add.options.jobId)) repeats.push(add);
+      else firsts.set(add.options.jobId, add);
+    }
+    const sent = [...firsts.values()];
     await this.queue.isReady();
     const multi = this.queue.client.multi();
-    for (const add of adds) {
-      multi.exists(this.queue.toKey(add.options.jobId));
+    const keys = sent.map((add) => this.queue.toKey(add.options.jobId));
+    multi.eval(EXISTS_EACH, keys.length, ...keys);
+    for (const add of sent) {
       queueAddJob(multi, this.queue, add.options.jobId, add.data, add.jobOptions);
     }
     const replies = (await multi.exec()) ?? [];
+    const [existsError, reply] = replies[0] ?? [new Error('no reply to the existence check')];
+    if (existsError || !Array.isArray(reply)) {
+      throw existsError ?? new Error('unexpected reply to the existence check');
+    }
+    const existed: unknown[] = reply;
     const duplicates: PendingAdd<T>[] = [];
-    adds.forEach((add, index) => {
-      const [existsError, existed] = replies[index * 2] ?? [new Error('no reply to EXISTS')];
-      const [addError] = replies[index * 2 + 1] ?? [new Error('no reply to the add script')];
-      if (existsError || addError) add.reject(existsError ?? addError);
-      else if (existed === 1) duplicates.push(add);
-      else add.resolve({ added: true, dueAt: new Date(add.dueAt) });
+    const failed = new Map<string, unknown>();
+    sent.forEach((add, index) => {
+      const [addError] = replies[index + 1] ?? [new Error('no reply to the add script')];
+      if (addError) {
+        failed.set(add.options.jobId, addError);
+        add.reject(addError);
+      } else if (existed[index] === 1) {
+        duplicates.push(add);
+      } else {
+        add.resolve({ added: true, dueAt: new Date(add.dueAt) });
+      }
     });
+    for (const add of repeats) {
+      if (failed.has(add.options.jobId)) add.reject(failed.get(add.options.jobId));
+      else duplicates.push(add);
+    }
     if (duplicates.length > 0) await this.resolveDuplicates(duplicates);
   }
 
@@ -75,8 +105,8 @@ export class BullAddBatcher<T> {
     }
     const replies = (await pipeline.exec()) ?? [];
     duplicates.forEach((add, index) => {
-      const fields = replies[index]?.[1];
-      const [timestamp, delay] = Array.isArray(fields) ? fields.map(Number) : [];
+      const fields: unknown = replies[index]?.[1];
+      const [timestamp, delay] = Array.isArray(fields) ? (fields as unknown[]).map(Number) : [];
       // The job may have expired in between: then its due time is unknown, and ours is as good.
       const dueAt =
         timestamp !== undefined && Number.isFinite(timestamp)

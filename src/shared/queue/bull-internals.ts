@@ -1,13 +1,14 @@
 /**
- * The two pieces of bull's internals the adapter uses, typed as narrowly as it uses them and
- * checked once at load, so a bull upgrade that moves them fails loudly at start rather than
- * quietly at the first add. Both have been stable across bull 3 and 4 (pinned ^4.16; bull is in
- * maintenance mode), and the queue contract suite exercises them.
+ * What the adapter uses of bull's internals — its Job class and add script to build adds, and
+ * the worker-naming call it guards — typed as narrowly as it uses them and checked once at load,
+ * so a bull upgrade that moves them fails loudly at start rather than quietly at the first add.
+ * All have been stable across bull 3 and 4 (pinned ^4.16; bull is in maintenance mode), and the
+ * queue contract suite exercises them.
  *
  * Why internals at all: bull's `add` cannot say whether a job with the same id already existed
- * (its script returns the id either way). Writing bull's own add script into a MULTI right after an
- * EXISTS on the job key answers that atomically, and batching many adds into one MULTI is how
- * bull's `addBulk` reaches its rate.
+ * (its script returns the id either way). A MULTI that checks which job keys exist and then runs
+ * bull's own add script for each job answers that atomically, and batching many adds into one
+ * MULTI is how bull's `addBulk` reaches its rate.
  */
 import Bull from 'bull';
 import type { ChainableCommander } from 'ioredis';
@@ -59,4 +60,17 @@ export function queueAddJob<T>(
 ): void {
   const job = new (BullJob as BullJobConstructor)(queue, DEFAULT_JOB_NAME, data, opts);
   addJobScript(multi, queue, job.toData(), { customJobId: jobId });
+}
+
+/**
+ * bull's `process` names the worker's blocking connection (CLIENT SETNAME) without handling a
+ * failure, and the command fails when the queue closes before that connection answers (a stop
+ * right after a start): an unhandled rejection, which ends a Node process. The name only serves
+ * bull's `getWorkers`, so its failure is dropped.
+ */
+export function guardWorkerName(queue: Bull.Queue): void {
+  const internals = queue as unknown as { setWorkerName?: () => Promise<void> };
+  const setWorkerName = internals.setWorkerName;
+  if (typeof setWorkerName !== 'function') return;
+  internals.setWorkerName = () => setWorkerName.call(queue).catch(() => undefined);
 }

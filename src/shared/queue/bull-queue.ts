@@ -17,6 +17,7 @@ import { PermanentJobError } from '../errors/permanent-job-error';
 import { errorMessage } from '../errors/system-error';
 import { BullAddBatcher } from './bull-add-batch';
 import { BullConnections } from './bull-connections';
+import { guardWorkerName } from './bull-internals';
 import {
   assertConcurrency,
   assertQueueName,
@@ -70,8 +71,8 @@ const DEFAULT_TIMINGS: BullTimings = {
   retryProcessDelayMs: 2_000,
 };
 /**
- * A job whose worker died this many times is failed rather than tried again: it is probably what
- * kills the worker. It stays visible and can be retried.
+ * A job whose worker dies more often than this is failed rather than run again: it is probably
+ * what kills the worker. It stays visible and can be retried.
  */
 const MAX_STALLED = 3;
 const PING_TIMEOUT_MS = 2_000;
@@ -99,6 +100,7 @@ export function createBullQueuePort(options: BullQueueOptions): BullQueuePort {
       },
     });
     queue.on('error', onError);
+    guardWorkerName(queue);
     return new BullJobQueue(name, queue, connections, options.closeTimeoutMs ?? 10_000, onError);
   };
 

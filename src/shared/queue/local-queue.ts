@@ -11,9 +11,12 @@
  * per store; deployments that need more use the bull adapter.
  *
  * No busy polling: one timer is armed for the next due job and re-armed as jobs are added and
- * finished; a slow safety poll only covers what a timer cannot see (a clock jump, a failed read).
- * Due jobs are read in batches sorted by due time, so neither a burst of due jobs costs a query
- * each nor does the scheduler ever hold more than one batch in memory.
+ * finished; a slow safety poll only covers what a timer cannot see (a failed read). Due jobs are
+ * read in batches, in due-time order, so a burst of due jobs does not cost a query each and the
+ * scheduler never holds more than one batch in memory.
+ *
+ * Each job costs two writes (its claim, then its outcome): on the embedded store, which appends
+ * every write to its datafile, that bounds a burst to a few thousand jobs a second.
  */
 import { DuplicateKeyError } from '../errors/duplicate-key-error';
 import { PermanentJobError } from '../errors/permanent-job-error';
@@ -61,7 +64,10 @@ interface JobDoc<T> extends StoredDocument {
   attempts: number;
   maxAttempts: number;
   backoffMs: number;
+  /** When the job is next due; after a failure, when its retry is. */
   dueAt: number;
+  /** When the job was first due, which handlers see (as on bull). */
+  firstDueAt: number;
   lastError?: string;
   createdAt: number;
   updatedAt: number;
@@ -175,7 +181,7 @@ class LocalJobQueue<T> implements JobQueue<T> {
     options: LocalQueueOptions,
   ) {
     const clock = options.now ?? Date.now;
-    // Whole milliseconds, so that due times can be listed (see readPending).
+    // Whole milliseconds, so that due times can be listed (see dueFromCursor).
     this.now = () => Math.floor(clock());
     this.pollMs = options.pollMs ?? 15_000;
     this.closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
@@ -199,13 +205,14 @@ class LocalJobQueue<T> implements JobQueue<T> {
         maxAttempts: attempts,
         backoffMs,
         dueAt,
+        firstDueAt: dueAt,
         createdAt: now,
         updatedAt: now,
       });
     } catch (error) {
       if (!(error instanceof DuplicateKeyError)) throw error;
       const existing = await this.jobs.findById(this.docId(jobId));
-      return { added: false, dueAt: new Date(existing?.dueAt ?? dueAt) };
+      return { added: false, dueAt: new Date(existing?.firstDueAt ?? dueAt) };
     }
     this.wake(dueAt);
     return { added: true, dueAt: new Date(dueAt) };
@@ -386,9 +393,7 @@ class LocalJobQueue<T> implements JobQueue<T> {
         return [];
       }
       const to = Math.min(now, from + WINDOW_MS - 1);
-      const t0 = performance.now();
       const docs = await this.inWindow(from, to, CLAIM_BATCH);
-      if (process.env.QDEBUG) console.error('window', from - now, to - now, docs.length, Math.round(performance.now() - t0));
       const last = docs[docs.length - 1];
       if (last && docs.length === CLAIM_BATCH) {
         this.cursor = last.dueAt; // more may share the last due time
@@ -412,7 +417,6 @@ class LocalJobQueue<T> implements JobQueue<T> {
 
   /** The earliest due time of any pending job (Infinity if none): a read of them all. */
   private async earliestDueAt(): Promise<number> {
-    if (process.env.QDEBUG) console.error('full scan', new Error().stack?.split('\n')[2]);
     const first = await this.jobs.findOne(this.inState('delayed'), { sort: BY_DUE_TIME });
     return first ? first.dueAt : Infinity;
   }
@@ -473,7 +477,7 @@ class LocalJobQueue<T> implements JobQueue<T> {
     if (!claimed) return;
     let failure: { error: unknown } | undefined;
     try {
-      await handler({ id: doc.jobId, data: doc.data, attempt, dueAt: new Date(doc.dueAt) });
+      await handler({ id: doc.jobId, data: doc.data, attempt, dueAt: new Date(doc.firstDueAt) });
     } catch (error) {
       failure = { error };
     }
@@ -537,7 +541,7 @@ function jobInfo<T>(doc: JobDoc<T>): JobInfo<T> {
     state: doc.state,
     data: doc.data,
     attempts: doc.attempts,
-    dueAt: new Date(doc.dueAt),
+    dueAt: new Date(doc.state === 'delayed' ? doc.dueAt : doc.firstDueAt),
     ...(doc.lastError !== undefined && { error: doc.lastError }),
   };
 }

@@ -21,7 +21,7 @@ export interface JobOptions {
 export interface AddResult {
   /** False when a job with this id already existed (in any state): nothing new was scheduled. */
   added: boolean;
-  /** When the (new or existing) job is due. */
+  /** When the new job is due, or when the existing one was first due. */
   dueAt: Date;
 }
 
@@ -30,6 +30,7 @@ export interface JobContext<T> {
   data: T;
   /** 1 for the first attempt. */
   attempt: number;
+  /** When the job was first due (a retry keeps it). */
   dueAt: Date;
 }
 
@@ -47,7 +48,9 @@ export interface JobInfo<T> {
   id: string;
   state: JobState;
   data: T;
+  /** Attempts started so far. */
   attempts: number;
+  /** While delayed, when it is next due (a retry's time after a failure); else when first due. */
   dueAt: Date;
   /** The last failure's message, when it failed. */
   error?: string;

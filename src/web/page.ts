@@ -1,0 +1,46 @@
+import type { Request, Response } from 'express';
+import { csrfToken } from './staff-auth';
+import type { ViewEngine } from './view-engine';
+
+export interface PageContext {
+  /** The page's `<title>` and `<h1>`. */
+  title: string;
+  [key: string]: unknown;
+}
+
+export type ShowPage = (
+  req: Request,
+  res: Response,
+  page: string,
+  context: PageContext,
+  status?: number,
+) => void;
+
+const NAV = [
+  { href: '/lookup', label: 'Lookup' },
+  { href: '/outbox', label: 'Outbox' },
+  { href: '/admin', label: 'Admin' },
+];
+
+const navFor = (path: string) =>
+  NAV.map((item) => ({
+    ...item,
+    current: path === item.href || path.startsWith(`${item.href}/`) ? 'page' : 'false',
+  }));
+
+/**
+ * Renders a page with what every layout needs: the signed-in user and the CSRF token of the
+ * sign-out form. Pages hold personal data, so no cache may keep them.
+ */
+export function pageRenderer(views: ViewEngine): ShowPage {
+  return (req, res, page, context, status = 200) => {
+    const staff = req.session?.staff;
+    const html = views.render(page, {
+      ...context,
+      staff,
+      nav: navFor(req.path),
+      csrf: req.session ? csrfToken(req) : '',
+    });
+    res.status(status).set('Cache-Control', 'no-store').type('html').send(html);
+  };
+}
