@@ -27,6 +27,7 @@ export function startupBanner(input: BannerInput): string {
     '',
     `crm-bridge is serving on ${base} (${mode} mode; store: ${input.storeKind}, queue: ${input.queueKind}, mail: ${input.mailKind})`,
     `  CRM API:  ${base}/api/v1   health: ${base}/healthz, ${base}/readyz`,
+    `  Pages:    ${base}/lookup   queue: ${base}/admin/queues`,
     ...(input.mailKind === 'outbox'
       ? [`  Outbox:   outcome emails are written to DATA_DIR/outbox`]
       : []),
@@ -35,6 +36,10 @@ export function startupBanner(input: BannerInput): string {
       : [`  Inbound SMTP: port ${input.inboundSmtpPort} (outcome emails to apply)`]),
     ...auth.basic.map((b) => `  API basic auth:  ${b.username} / ${show(b.password)}`),
     ...auth.headers.map((h) => `  API header:      ${h.name}: ${show(h.value)}`),
+    ...(auth.oauth2?.clients ?? []).map(
+      (c) =>
+        `  OAuth client:    ${c.clientId} / ${show(c.clientSecret)}  (${base}/oauth/authorize, ${base}/oauth/token)`,
+    ),
     ...config.server.web.users.map((u) => `  Web login:       ${u.username} / ${show(u.password)}`),
   ];
   const generated = input.secrets.filter((s) => s.generated).map((s) => s.name);
