@@ -1,7 +1,6 @@
 import path from 'node:path';
 import express, { type Express } from 'express';
 import { queueDashboard } from './admin/queue-dashboard';
-import { apiAuth } from './api/api-auth';
 import { apiRouter } from './api/api-router';
 import { healthRoutes, type ReadinessCheck } from './api/health-routes';
 import { CrmService } from './crm/crm-service';
@@ -19,6 +18,7 @@ import { requestId } from './shared/http/request-id';
 import type { Logger } from './shared/log/logger';
 import type { Mailer } from './shared/mail/mail-port';
 import type { JobQueue, QueuePort } from './shared/queue/queue-port';
+import { requireStaff } from './web/staff-auth';
 import type { Store } from './shared/store/store-port';
 import { createWeb } from './web/web-app';
 
@@ -98,9 +98,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(requestId);
   app.use(accessLog(logger));
   app.use(healthRoutes(readinessChecks(deps, outcomeQueue)));
-  // Staff (web.users) only; HTTP Basic until the staff login pages take over.
-  const staffAuth = apiAuth({ basic: config.server.web.users, headers: [] });
-  app.use(queueDashboard(deps.queue, [outcomeQueue as JobQueue<unknown>], staffAuth));
   // --- OAuth 2.0 (src/oauth): the platform's authorization server, staff SSO ---
   const oauth = await createOAuth({
     server: config.server,
@@ -140,6 +137,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   app.use(web.router);
   // --- end of web pages ---
+  app.use(
+    queueDashboard(deps.queue, [outcomeQueue as JobQueue<unknown>], [web.session, requireStaff]),
+  );
   // OAuth: /oauth/* and /login/sso*, with the staff session of the web pages.
   app.use(oauth.routes(web.session));
   app.use(notFoundHandler);

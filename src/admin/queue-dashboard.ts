@@ -9,15 +9,15 @@ export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
 /**
  * The queue dashboard: bull-board over the bull queues on Redis; with the local scheduler, the
- * same facts (counts and failed jobs) as JSON. Only behind `auth`.
+ * same facts (counts and failed jobs) as JSON. Only behind `auth` (a signed-in staff member).
  */
 export function queueDashboard(
   port: QueuePort,
   queues: JobQueue<unknown>[],
-  auth: RequestHandler,
+  auth: RequestHandler[],
 ): Router {
   const router = Router();
-  router.use(QUEUE_DASHBOARD_PATH, auth);
+  router.use(QUEUE_DASHBOARD_PATH, ...auth);
   if (isBullQueuePort(port)) {
     const serverAdapter = new ExpressAdapter();
     serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);

@@ -1,4 +1,5 @@
 import { startTestApp, type TestApp } from '../support/test-app';
+import { signIn } from '../web/web-helpers';
 
 const backends: [string, string | undefined][] = [['local queue', undefined]];
 if (process.env.REDIS_URL) backends.push(['bull on Redis', process.env.REDIS_URL]);
@@ -10,13 +11,18 @@ describe.each(backends)('The queue dashboard at /admin/queues (%s)', (name, redi
   });
   afterAll(() => t.close());
 
-  test('When no staff credentials are given, then 401', async () => {
-    expect((await t.anonymous.get('/admin/queues')).status).toBe(401);
-    expect((await t.anonymous.get('/admin/queues').auth('admin', 'wrong')).status).toBe(401);
+  test('When nobody is signed in, then the dashboard sends them to sign in', async () => {
+    const res = await t.anonymous.get('/admin/queues');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/login?next=%2Fadmin%2Fqueues');
+    expect(
+      (await t.anonymous.get('/admin/queues').auth('admin', 'test-admin-password')).status,
+    ).toBe(303);
   });
 
   test('When a staff user asks, then the outcome-email queue is shown', async () => {
-    const res = await t.anonymous.get('/admin/queues').auth('admin', 'test-admin-password');
+    const browser = await signIn(t);
+    const res = await browser.get('/admin/queues');
     expect(res.status).toBe(200);
     if (name === 'local queue') {
       expect(res.body).toEqual({
@@ -31,9 +37,7 @@ describe.each(backends)('The queue dashboard at /admin/queues (%s)', (name, redi
       });
     } else {
       expect(res.headers['content-type']).toMatch(/text\/html/);
-      const api = await t.anonymous
-        .get('/admin/queues/api/queues')
-        .auth('admin', 'test-admin-password');
+      const api = await browser.get('/admin/queues/api/queues');
       expect(api.body.queues.map((q: { name: string }) => q.name)).toEqual(['outcome-email']);
     }
   });
