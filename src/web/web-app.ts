@@ -8,6 +8,7 @@ import type { JobQueue, QueuePort } from '../shared/queue/queue-port';
 import type { Store } from '../shared/store/store-port';
 import { accountRoutes } from './account-routes';
 import { adminRoutes } from './admin-routes';
+import { agentRoutes } from './agent-routes';
 import { loginRoutes } from './login-routes';
 import { LOOKUP_PATH, lookupRoutes } from './lookup-routes';
 import { outboxRoutes } from './outbox-routes';
@@ -75,6 +76,7 @@ export async function createWeb(deps: WebDeps): Promise<Web> {
   router.use(accountRoutes(crm, show));
   router.use(recordRoutes(crm, show));
   router.use(outboxRoutes(deps.mailer, show));
+  router.use(agentRoutes({ adapterUrl: server.web.agentAdapter?.url, store: deps.store, show }));
   router.use(
     adminRoutes(
       {

@@ -98,6 +98,11 @@ export const serverSchema = z.strictObject({
             ),
         )
         .default([]),
+      /**
+       * The platform's Call/Chat Adapter that `/agent` embeds, without `type` and `from`:
+       * `https://tenant.loc.ccaiplatform.com/agent/`. Its origin is the only one `/agent` listens to.
+       */
+      agentAdapter: z.strictObject({ url: z.url({ protocol: /^https?$/ }) }).optional(),
     })
     .prefault({}),
   outcomeEmail: z
