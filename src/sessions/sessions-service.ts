@@ -91,9 +91,6 @@ export class SessionsService {
     const session = parsed.data;
     const key = sessionKey(session);
 
-    const existing = await this.sessions.findById(key);
-    if (existing) return this.result(existing, true);
-
     const doc: SessionDoc = {
       id: key,
       kind: key.startsWith('chat-') ? 'chat' : 'call',
@@ -105,7 +102,7 @@ export class SessionsService {
     try {
       await this.sessions.insert(doc);
     } catch (err) {
-      // Posted twice at once: the other request kept it first and does the work.
+      // Posted before (or twice at once): the first one kept it and did the work.
       if (err instanceof DuplicateKeyError) return this.result(await this.get(key), true);
       throw err;
     }

@@ -271,3 +271,21 @@ describe('The NANP fast path of phoneKey', () => {
     expect(phoneKey('+1 222 333 4444', 'GB')).toBe('+12223334444');
   });
 });
+
+describe('The NANP fast path of formatPhone', () => {
+  it('When a NANP number is formatted, then every format and purpose matches the library path', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[2-9]\d{2}[2-9]\d{6}$/),
+        fc.constantFrom(...PHONE_FORMATS),
+        fc.constantFrom<PhonePurpose>('create', 'search'),
+        (digits, format, purpose) => {
+          // A slash is phone punctuation to the library but not to the fast path: the library formats it.
+          const viaLibrary = formatPhone(`+1/${digits}`, format, purpose, 'US');
+          expect(formatPhone(digits, format, purpose, 'US')).toBe(viaLibrary);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});

@@ -126,7 +126,7 @@ function isNanpRegion(region: CountryCode): boolean {
 
 /** True when formatPhone would hand the input back unchanged, so a caller can log it once. */
 export function parseFailed(input: string | number, region: CountryCode): boolean {
-  return parsePossible(input, region) === undefined;
+  return nanpKey(input, region) === null && parsePossible(input, region) === undefined;
 }
 
 /**
@@ -194,6 +194,29 @@ export function formatPhone(
   purpose: PhonePurpose,
   region: CountryCode,
 ): string {
+  const nanp = nanpKey(input, region);
+  if (nanp !== null) return renderNanp(nanp.slice(2), format, purpose);
   const phone = parsePossible(input, region);
   return phone === undefined ? String(input) : render(phone, format, purpose);
+}
+
+/** The same output as `render` for a NANP number, from its ten national digits alone. */
+function renderNanp(national: string, format: PhoneFormat, purpose: PhonePurpose): string {
+  const area = national.slice(0, 3);
+  const exchange = national.slice(3, 6);
+  const line = national.slice(6);
+  switch (format) {
+    case 'automatic':
+      return purpose === 'search'
+        ? `*${area}*${exchange}*${line}`
+        : `+1 ${area} ${exchange} ${line}`;
+    case 'e164':
+      return `+1${national}`;
+    case 'us_local':
+      return national;
+    case 'us_local_standard':
+      return `(${area}) ${exchange}-${line}`;
+    case 'international':
+      return `+1 ${area} ${exchange} ${line}`;
+  }
 }
