@@ -18,6 +18,7 @@ export type ShowPage = (
 
 const NAV = [
   { href: '/lookup', label: 'Lookup' },
+  { href: '/agent', label: 'Agent' },
   { href: '/outbox', label: 'Outbox' },
   { href: '/admin', label: 'Admin' },
 ];
