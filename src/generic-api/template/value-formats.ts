@@ -9,7 +9,9 @@
  */
 export function renderNumber(value: number): string | undefined {
   if (!Number.isFinite(value)) return undefined;
-  // Every number of magnitude >= 1e21 (where String() switches to exponents) is an integer.
+  // String() is exact below 2^53; every number of magnitude >= 1e21 (where String() switches to
+  // exponents) is an integer, written out in full through BigInt.
+  if (Number.isSafeInteger(value)) return String(value);
   if (Number.isInteger(value)) return BigInt(value).toString();
   const plain = String(value);
   const exponentAt = plain.indexOf('e');

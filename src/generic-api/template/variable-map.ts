@@ -30,12 +30,28 @@ export function createVariablesRecord<T>(
   render: (value: T) => string | undefined,
 ): Record<string, string> {
   const values = Object.create(null) as Record<string, string>;
-  for (const [key, value] of Object.entries(input)) {
+  // A for-in over own keys allocates no entry arrays: this runs once per outbound request.
+  for (const key in input) {
+    if (!Object.hasOwn(input, key)) continue;
+    const value = input[key];
     if (value === undefined || value === null) continue;
     const text = typeof value === 'string' ? value : render(value);
-    if (text !== undefined) values[key.toUpperCase()] = text;
+    if (text !== undefined) values[upperCase(key)] = text;
   }
   return values;
+}
+
+// Sessions use the same few dozen names over and over; bounded, so odd input cannot grow it.
+const UPPER_CASE = new Map<string, string>();
+const UPPER_CASE_LIMIT = 4096;
+
+function upperCase(key: string): string {
+  let upper = UPPER_CASE.get(key);
+  if (upper === undefined) {
+    upper = key.toUpperCase();
+    if (UPPER_CASE.size < UPPER_CASE_LIMIT) UPPER_CASE.set(key, upper);
+  }
+  return upper;
 }
 
 /** Freezes an upper-case-keyed, prototype-less record; the caller gives up ownership of it. */
