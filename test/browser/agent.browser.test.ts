@@ -4,30 +4,9 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { ROOT } from '../support/run-cli';
+import { CHROMIUM, CHROMIUM_FLAGS, describeInChromium, SCREENSHOTS } from './chromium';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { ADMIN, apiAccount, apiRecord } from '../web/web-helpers';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = fs.existsSync(CHROMIUM);
-/** Test artifacts, kept out of git (.gitignore: artifacts/). */
-const SCREENSHOTS = path.join(ROOT, 'artifacts', 'screenshots');
-/** As root on a closed network: see DEPENDENCIES.md. */
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-if (!available) {
-  console.warn(
-    `\n!!! BROWSER TESTS SKIPPED: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH or apt-get install chromium) !!!\n`,
-  );
-}
 
 /**
  * The fake platform: one tiny server, reached as `localhost` it is the adapter's origin, as
@@ -53,7 +32,7 @@ function fakePlatformPage(url: string, port: number, recordPath: string): string
     </script>`;
 }
 
-(available ? describe : describe.skip)('The agent page in a real browser (Chromium)', () => {
+describeInChromium('The agent page in a real browser (Chromium)', () => {
   jest.setTimeout(60_000);
   let t: TestApp;
   let server: Server;
@@ -95,7 +74,7 @@ function fakePlatformPage(url: string, port: number, recordPath: string): string
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: FLAGS,
+      args: CHROMIUM_FLAGS,
       viewport: { width: 1100, height: 1000 },
     });
     page = context.pages()[0] ?? (await context.newPage());

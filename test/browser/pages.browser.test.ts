@@ -6,30 +6,9 @@ import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { sessionVariables } from '../../src/generic-api/session-variables';
 import { buildLookupUrl } from '../../src/web/lookup-url';
-import { ROOT } from '../support/run-cli';
+import { CHROMIUM, CHROMIUM_FLAGS, describeInChromium, SCREENSHOTS } from './chromium';
 import { startTestApp, testConfig, type TestApp } from '../support/test-app';
 import { ADMIN, apiAccount, apiRecord } from '../web/web-helpers';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = fs.existsSync(CHROMIUM);
-/** Test artifacts, kept out of git (.gitignore: artifacts/). */
-const SCREENSHOTS = path.join(ROOT, 'artifacts', 'screenshots');
-/** As root on a closed network: see DEPENDENCIES.md. */
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-if (!available) {
-  console.warn(
-    `\n!!! BROWSER TESTS SKIPPED: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH or apt-get install chromium) !!!\n`,
-  );
-}
 
 const TRANSCRIPT = Buffer.from('Agent: Hello James\nCustomer: Where is order 1234?\n');
 const KNOWN_CALL = {
@@ -46,7 +25,7 @@ const UNKNOWN_CALL = {
   end_user: { phone_number: '+13105550123' },
 };
 
-(available ? describe : describe.skip)('The pages in a real browser (Chromium)', () => {
+describeInChromium('The pages in a real browser (Chromium)', () => {
   jest.setTimeout(60_000);
   let t: TestApp;
   let server: Server;
@@ -103,7 +82,7 @@ const UNKNOWN_CALL = {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: FLAGS,
+      args: CHROMIUM_FLAGS,
       acceptDownloads: true,
       viewport: { width: 1100, height: 800 },
     });
