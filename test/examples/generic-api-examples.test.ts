@@ -5,10 +5,8 @@
  * type and body (JSON and form bodies byte for byte, multipart parts through busboy).
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import { compileGenericApi } from '../../src/generic-api/compiled-config';
 import {
   type FlowEvent,
@@ -23,6 +21,7 @@ import type { AppConfig } from '../../src/shared/config/app-config';
 import { formatProblem, loadConfig } from '../../src/shared/config/load-config';
 import { createStore } from '../../src/shared/store/create-store';
 import type { Store } from '../../src/shared/store/store-port';
+import { parseMultipart } from '../support/multipart';
 import { json, startLoopback, type Loopback, type Received } from '../generic-api/loopback';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -37,47 +36,21 @@ const SERVER_ENV = {
   SESSION_SECRET: 'session-secret',
 };
 
-/** The part of busboy's API used here: busboy (a multer dependency) ships no types. */
-interface Busboy {
-  on(
-    event: 'file',
-    listener: (
-      name: string,
-      stream: Readable,
-      info: { filename: string; mimeType: string },
-    ) => void,
-  ): this;
-  on(event: 'field', listener: (name: string, value: string) => void): this;
-  on(event: 'close', listener: () => void): this;
-  on(event: 'error', listener: (error: Error) => void): this;
-  end(chunk?: Buffer): void;
-}
-const busboy = createRequire(__filename)('busboy') as (config: {
-  headers: Record<string, string>;
-}) => Busboy;
-
 type Part =
   { name: string; value: string } | { name: string; filename: string; type: string; data: string };
 
 /** The parts of a multipart body in order; file data as base64 to compare as text. */
-function multipartParts(contentType: string, body: Buffer): Promise<Part[]> {
-  return new Promise((resolve, reject) => {
-    const parts: Part[] = [];
-    const parser = busboy({ headers: { 'content-type': contentType } });
-    parser.on('field', (name, value) => parts.push({ name, value }));
-    parser.on('file', (name, stream, info) => {
-      const chunks: Buffer[] = [];
-      const part = { name, filename: info.filename, type: info.mimeType, data: '' };
-      parts.push(part);
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        part.data = Buffer.concat(chunks).toString('base64');
-      });
-    });
-    parser.on('close', () => resolve(parts));
-    parser.on('error', reject);
-    parser.end(body);
-  });
+async function multipartParts(contentType: string, body: Buffer): Promise<Part[]> {
+  return (await parseMultipart(contentType, body)).map((p) =>
+    p.filename === undefined
+      ? { name: p.name, value: p.value ?? '' }
+      : {
+          name: p.name,
+          filename: p.filename,
+          type: p.mimeType ?? '',
+          data: (p.data ?? Buffer.alloc(0)).toString('base64'),
+        },
+  );
 }
 
 /** A request as the double received it, in the terms the assertions use. */

@@ -1,58 +1,12 @@
-import { createRequire } from 'node:module';
-import type { Readable } from 'node:stream';
 import type { OutboundRequest } from '../../../src/generic-api/outbound';
 import { buildRequest, type UploadFile } from '../../../src/generic-api/request-builder';
 import { createVariables, type Variables } from '../../../src/generic-api/template';
+import { type MultipartPart, parseMultipart } from '../../support/multipart';
 import { endpoint } from './compile-helpers';
 
-/** The part of busboy's API the test uses: busboy (a multer dependency) ships no types. */
-interface Busboy {
-  on(
-    event: 'file',
-    listener: (
-      name: string,
-      stream: Readable,
-      info: { filename: string; mimeType: string },
-    ) => void,
-  ): this;
-  on(event: 'field', listener: (name: string, value: string) => void): this;
-  on(event: 'close', listener: () => void): this;
-  on(event: 'error', listener: (error: Error) => void): this;
-  end(chunk?: Buffer): void;
-}
-const busboy = createRequire(__filename)('busboy') as (config: {
-  headers: Record<string, string>;
-}) => Busboy;
-
-interface ParsedPart {
-  name: string;
-  value?: string;
-  filename?: string;
-  mimeType?: string;
-  data?: Buffer;
-}
-
 /** Parses a multipart request with busboy, the parser behind multer, in the order of the parts. */
-function parseMultipart(request: OutboundRequest): Promise<ParsedPart[]> {
-  return new Promise((resolve, reject) => {
-    const parts: ParsedPart[] = [];
-    const contentType = request.headers['Content-Type'] ?? '';
-    const parser = busboy({ headers: { 'content-type': contentType } });
-    parser.on('field', (name, value) => parts.push({ name, value }));
-    parser.on('file', (name, stream, info) => {
-      const chunks: Buffer[] = [];
-      const part: ParsedPart = { name, filename: info.filename, mimeType: info.mimeType };
-      parts.push(part);
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        part.data = Buffer.concat(chunks);
-      });
-    });
-    parser.on('close', () => resolve(parts));
-    parser.on('error', reject);
-    parser.end(request.body);
-  });
-}
+const parseRequestParts = (request: OutboundRequest): Promise<MultipartPart[]> =>
+  parseMultipart(request.headers['Content-Type'] ?? '', request.body);
 
 const vars = (values: Record<string, string | null | undefined>): Variables =>
   createVariables(values);
@@ -366,7 +320,7 @@ describe('buildRequest: uploads', () => {
     expect(request.headers['Content-Type']).toMatch(
       /^multipart\/form-data; boundary=----crm-bridge-[0-9a-f]{32}$/,
     );
-    expect(await parseMultipart(request)).toEqual([
+    expect(await parseRequestParts(request)).toEqual([
       { name: 'id', value: '42' },
       { name: 'file', filename: 'chat-42.txt', mimeType: 'text/plain', data: BYTES },
       { name: 'note', value: 'from Zoë' },
@@ -414,7 +368,7 @@ describe('buildRequest: uploads', () => {
     ['', 'file'],
   ])('When the filename is %p, then the parser reads %p', async (filename, expected) => {
     const request = buildRequest(multipart, vars({ RECORD_ID: '42' }), { ...file, filename });
-    const parts = await parseMultipart(request);
+    const parts = await parseRequestParts(request);
     expect(parts.find((p) => p.name === 'file')?.filename).toBe(expected);
   });
 
@@ -433,7 +387,7 @@ describe('buildRequest: uploads', () => {
       ['text/plain; charset="utf-8"', 'text/plain'],
     ] as const) {
       const request = buildRequest(multipart, vars({ RECORD_ID: '42' }), { ...file, contentType });
-      const parts = await parseMultipart(request);
+      const parts = await parseRequestParts(request);
       expect(parts.find((p) => p.name === 'file')?.mimeType).toBe(expected);
     }
   });
