@@ -63,11 +63,5 @@ export function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(bytes);
 }
 
-/** A port nothing listens on: one the OS just handed out and took back. */
-export async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/** A port nothing listens on. */
+export { freePort as closedPort } from '../support/free-port';

@@ -1,6 +1,6 @@
-import net from 'node:net';
 import nodemailer from 'nodemailer';
 import type { AppConfig } from '../../src/shared/config/app-config';
+import { freePort } from '../support/free-port';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { asOutbox, eventually } from './mail-helpers';
 import { finishedChat } from './session-fixtures';
@@ -17,14 +17,6 @@ const emailing = (config: AppConfig): AppConfig => ({
     },
   },
 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 /** The record the end user's account got, once there is one. */
 async function recordOf(t: TestApp, email: string) {
