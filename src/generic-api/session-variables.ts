@@ -24,8 +24,11 @@ function queue(session: Json): { id?: string | number; name?: string | number } 
   return { id: scalar(menu) ?? pick(session, 'menu_id') };
 }
 
-export const isChatSession = (session: Json): boolean =>
-  'chat_type' in session || 'chat_duration' in session || 'transcript' in session;
+/** A chat carries a chat type, a chat duration or a transcript; anything else is a call. */
+export const isChatSession = (session: Readonly<Record<string, unknown>>): boolean =>
+  Boolean(session.chat_type) ||
+  (session.chat_duration !== undefined && session.chat_duration !== null) ||
+  Boolean(session.transcript);
 
 /**
  * The Generic API variables of a platform call or chat object (manager API `/calls`, `/chats`,

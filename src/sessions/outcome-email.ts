@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
+import { isChatSession } from '../generic-api/session-variables';
 import { errorMessage } from '../shared/errors/system-error';
 import type { MailAttachment, MailMessage } from '../shared/mail/mail-port';
 
@@ -71,12 +72,8 @@ function templateContext(session: Record<string, unknown>): OutcomeTemplateConte
   };
 }
 
-/** The same rule as session-schema's `sessionKind`, on the stored (unvalidated) JSON. */
-function sessionKind(session: Record<string, unknown>): 'call' | 'chat' {
-  return session.chat_type || session.chat_duration !== undefined || session.transcript
-    ? 'chat'
-    : 'call';
-}
+const sessionKind = (session: Record<string, unknown>): 'call' | 'chat' =>
+  isChatSession(session) ? 'chat' : 'call';
 
 /**
  * `chat-{id}.txt`: one line per transcript entry, `[time] role name: text`, in the order the

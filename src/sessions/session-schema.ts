@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isChatSession } from '../generic-api/session-variables';
 
 /**
  * The platform's call or chat object as `POST /api/v1/sessions` takes it (manager API `/calls`
@@ -86,7 +87,7 @@ export const sessionSchema = z
 export type PlatformSession = z.output<typeof sessionSchema>;
 
 export const sessionKind = (s: PlatformSession): 'call' | 'chat' =>
-  s.chat_type || s.chat_duration !== undefined || s.transcript ? 'chat' : 'call';
+  isChatSession(s) ? 'chat' : 'call';
 
 /** `chat-73522` / `call-6868`: the platform's own file naming, unique across both kinds. */
 export const sessionKey = (s: PlatformSession): string => `${sessionKind(s)}-${String(s.id)}`;

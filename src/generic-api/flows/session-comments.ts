@@ -1,4 +1,5 @@
 import type { CommentEvent } from '../config/generic-api-schema';
+import { isChatSession } from '../session-variables';
 import { formatDuration } from '../template/value-formats';
 
 type Json = Record<string, unknown>;
@@ -25,7 +26,7 @@ const duration = (value: unknown): string | undefined =>
   text(value) === undefined ? undefined : formatDuration(String(value));
 
 function kind(session: Json): string {
-  const chat = 'chat_type' in session || 'transcript' in session;
+  const chat = isChatSession(session);
   return `${chat ? 'Chat' : 'Call'} ${text(session.id) ?? ''}`.trim();
 }
 
@@ -46,7 +47,7 @@ function startComment(session: Json): string {
 }
 
 function endComment(session: Json): string {
-  const chat = 'chat_type' in session || 'transcript' in session;
+  const chat = isChatSession(session);
   return [
     `${kind(session)} ${text(session.status) ?? 'ended'}`,
     ...line('Duration', duration(chat ? session.chat_duration : session.call_duration)),
