@@ -4,6 +4,7 @@ import type { AppConfig } from './shared/config/app-config';
 import type { Logger } from './shared/log/logger';
 import { createMailer } from './shared/mail/create-mailer';
 import type { Mailer } from './shared/mail/mail-port';
+import { isBullQueuePort } from './shared/queue/bull-queue';
 import { createQueuePort } from './shared/queue/create-queue';
 import type { QueuePort } from './shared/queue/queue-port';
 import { createStore } from './shared/store/create-store';
@@ -29,6 +30,12 @@ export interface Composed {
   mailer: Mailer;
   /** The port the inbound SMTP listener took, when INBOUND_SMTP_PORT started one. */
   inboundSmtpPort?: number;
+  /**
+   * Stops this process taking new outcome-email jobs; those in flight run on (shutdown's first
+   * step, beside the HTTP drain). On bull a local pause; the local scheduler stops taking jobs when
+   * its queue closes, after the drain.
+   */
+  pauseWorkers(): Promise<void>;
   /** In shutdown order: intake first, then workers, then mail, the store last. */
   closers: { name: string; close(): Promise<void> }[];
 }
@@ -87,7 +94,14 @@ export async function composeApp(
     store,
     queue,
     mailer,
+    pauseWorkers: () => pauseWorkers(queue),
     closers,
     ...(inboundSmtpPort !== undefined && { inboundSmtpPort }),
   };
+}
+
+async function pauseWorkers(queue: QueuePort): Promise<void> {
+  if (!isBullQueuePort(queue)) return;
+  // Local (this process only), not waiting for the active jobs: the queue's close waits for them.
+  await Promise.all(queue.bullQueues().map((bull) => bull.pause(true, true)));
 }

@@ -49,7 +49,16 @@ async function main(): Promise<void> {
       }),
     );
   });
-  onTerminate(() => shutdown({ server, closers: composed.closers, logger }), logger);
+  onTerminate(
+    () =>
+      shutdown({
+        server,
+        pauseWorkers: composed.pauseWorkers,
+        closers: composed.closers,
+        logger,
+      }),
+    logger,
+  );
 }
 
 main().catch((err: unknown) => {

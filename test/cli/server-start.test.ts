@@ -1,49 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../support/run-cli';
-
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts the server the way `npm start` does (from sources), in a clean environment. */
-function startServer(env: NodeJS.ProcessEnv): Started {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([k]) =>
-        !/^(API_|MONGODB_URI|REDIS_URL|SMTP_URL|NODE_ENV|PORT|DATA_DIR|CONFIG_DIR|WEB_)/.test(k),
-    ),
-  );
-  const child = spawn(TSX, ['src/main.ts'], {
-    cwd: ROOT,
-    env: { ...clean, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-  });
-  let text = '';
-  child.stdout?.on('data', (c: Buffer) => (text += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (text += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => text, exited };
-}
-
-async function waitFor<T>(
-  probe: () => T | null | undefined,
-  what: string,
-  ms = 15_000,
-): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== null) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { baseUrl, startServer } from '../support/server-process';
 
 describe('Starting the server', () => {
   let dataDir: string;
@@ -54,11 +13,7 @@ describe('Starting the server', () => {
 
   test('When started on a fresh machine, then it prints the URL and generated credentials that work, keeps them, and stops cleanly on SIGTERM', async () => {
     const server = startServer({ DATA_DIR: dataDir });
-    const banner = await waitFor(
-      () => /serving on (http:\/\/\S+)/.exec(server.output()),
-      'the banner',
-    );
-    const base = banner[1]!;
+    const base = await baseUrl(server);
     const [, user, password] = /API basic auth:\s+(\S+) \/ (\S+)/.exec(server.output()) ?? [];
     expect(user).toBe('ccaip');
     const secrets = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8'));
@@ -81,9 +36,7 @@ describe('Starting the server', () => {
 
     // A second start reuses the same credentials and finds the data again.
     const again = startServer({ DATA_DIR: dataDir });
-    const base2 = (
-      await waitFor(() => /serving on (http:\/\/\S+)/.exec(again.output()), 'the banner')
-    )[1]!;
+    const base2 = await baseUrl(again);
     expect(again.output()).toContain(`ccaip / ${password}`);
     const found = await fetch(`${base2}/api/v1/accounts?phone=2223334444`, {
       headers: { authorization: auth },

@@ -4,7 +4,7 @@ import { shutdown } from '../../src/shared/lifecycle';
 import { createLogger } from '../../src/shared/log/logger';
 
 describe('Graceful shutdown', () => {
-  test('When shutting down with a request in flight, then it finishes before the store closes, and new connections are refused', async () => {
+  test('When shutting down with a request in flight, then the workers pause at once, the request finishes before the store closes, and new connections are refused', async () => {
     const events: string[] = [];
     let release: () => void = () => undefined;
     const server = http.createServer((_req, res) => {
@@ -23,13 +23,19 @@ describe('Graceful shutdown', () => {
     const done = shutdown({
       server,
       logger: createLogger('silent'),
+      pauseWorkers: async () => void events.push('workers paused'),
       closers: [{ name: 'store', close: async () => void events.push('store closed') }],
     });
     await expect(fetch(`http://127.0.0.1:${port}/new`)).rejects.toThrow();
     setTimeout(() => release(), 50);
     expect(await inFlight).toBe('done');
     await done;
-    expect(events).toEqual(['request started', 'request finished', 'store closed']);
+    expect(events).toEqual([
+      'request started',
+      'workers paused',
+      'request finished',
+      'store closed',
+    ]);
   });
 
   test('When a request outlives the drain time, then its connection is cut and shutdown completes', async () => {
