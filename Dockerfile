@@ -5,7 +5,7 @@
 # production dependencies, dist/, config/ and templates/, and runs as the unprivileged `node` user.
 ARG NODE_MAJOR=26
 
-FROM node:${NODE_MAJOR}-bookworm-slim AS build
+FROM node:${NODE_MAJOR}-trixie-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` would run the build before the sources are here.
@@ -14,7 +14,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-FROM node:${NODE_MAJOR}-bookworm-slim AS runtime
+FROM node:${NODE_MAJOR}-trixie-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
     HOST=0.0.0.0 \
