@@ -1,5 +1,6 @@
 import type { CliCommand } from './command';
 import { configCheck, configSchema } from './config-commands';
+import { configDocs } from './config-docs-command';
 import { lookupUrl } from './lookup-url-command';
 import { oauthLink } from './oauth-link-command';
 import { render } from './render-command';
@@ -9,6 +10,7 @@ import { simulate } from './simulate-command';
 export const commands: readonly CliCommand[] = [
   configCheck,
   configSchema,
+  configDocs,
   simulate,
   render,
   lookupUrl,
