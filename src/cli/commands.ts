@@ -1,6 +1,7 @@
 import type { CliCommand } from './command';
 import { configCheck, configSchema } from './config-commands';
 import { configDocs } from './config-docs-command';
+import { doctor } from './doctor-command';
 import { lookupUrl } from './lookup-url-command';
 import { oauthLink } from './oauth-link-command';
 import { render } from './render-command';
@@ -15,4 +16,5 @@ export const commands: readonly CliCommand[] = [
   render,
   lookupUrl,
   oauthLink,
+  doctor,
 ];
