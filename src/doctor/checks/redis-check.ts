@@ -23,14 +23,17 @@ export function redisCheck(redisUrl: string): DoctorCheck {
         maxRetriesPerRequest: 0,
         retryStrategy: () => null,
         enableOfflineQueue: false,
+        // After a refused AUTH, ioredis waits this long (default 2 s) before it lets the process exit.
+        disconnectTimeout: 100,
       });
-      // Failures are reported through the awaited calls; without a listener ioredis logs them.
-      client.on('error', () => undefined);
+      // An AUTH refusal reaches connect() only as "Connection is closed": keep the real reason.
+      let reason: unknown;
+      client.on('error', (error) => (reason ??= error));
       try {
         await client.connect();
         return await inspect(client, target);
       } catch (error) {
-        return [connectFailure(error, target, url.password !== '')];
+        return [connectFailure(reason ?? error, target, url.password !== '')];
       } finally {
         client.disconnect();
       }
