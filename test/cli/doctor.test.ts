@@ -200,7 +200,7 @@ describe('crm-bridge doctor', () => {
     });
     const run = await doctor({ CONFIG_DIR: dir }, ['--timeout', '1']);
     expect(linesOf(run, 'endpoint')).toEqual([
-      `fail  endpoint  findAccountByQuery http://127.0.0.1:${crm.port}/hang gave no answer within 1 s; check that the CRM is up, or raise timeoutSeconds`,
+      `fail  endpoint  findAccountByQuery http://127.0.0.1:${crm.port}/hang gave no answer within 1 s; check that the CRM is up, or raise --timeout`,
       createAccountOk(),
     ]);
     expect(run.code).toBe(2);

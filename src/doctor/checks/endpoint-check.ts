@@ -8,6 +8,7 @@ import { AppError } from '../../shared/errors/app-error';
 import type { DoctorCheck } from '../check';
 import { fail, ok, warn, type Finding } from '../finding';
 import { isLoopback } from '../loopback';
+import { withoutCredentials } from '../redact';
 import { probeConnection } from './connection-probe';
 
 const CHECK = 'endpoint';
@@ -41,7 +42,7 @@ export function endpointCheck(
   credentials: ProbeCredentials,
 ): DoctorCheck {
   // The query may carry a key; the rest is what the admin wrote, with its {VARIABLES}.
-  const shown = `${endpoint.name} ${configuredUrl.replace(/[?#].*$/s, '')}`;
+  const shown = `${endpoint.name} ${withoutCredentials(configuredUrl.replace(/[?#].*$/s, ''))}`;
   return {
     check: CHECK,
     target: shown,
@@ -103,7 +104,7 @@ async function answerFinding(
       return fail(
         CHECK,
         `${shown} gave no answer within ${timeoutMs / 1000} s`,
-        'check that the CRM is up, or raise timeoutSeconds',
+        'check that the CRM is up, or raise --timeout',
       );
     if (error instanceof AppError) return fail(CHECK, `${shown}: ${error.message}`);
     throw error;

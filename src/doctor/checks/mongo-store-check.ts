@@ -3,14 +3,14 @@ import type { CrmConfig } from '../../shared/config/crm-schema';
 import { errorMessage } from '../../shared/errors/system-error';
 import type { DoctorCheck } from '../check';
 import { fail, ok, warn, type Finding } from '../finding';
+import { withoutCredentials } from '../redact';
 import { requiredIndexes, type RequiredIndex } from './mongo-indexes';
 
 const CHECK = 'store';
 
 /** MONGODB_URI: the server answers within the timeout and the indexes the server makes exist. */
 export function mongoStoreCheck(uri: string, crm: CrmConfig | undefined): DoctorCheck {
-  // Credentials stay out of the report.
-  const target = uri.replace(/\/\/[^@/?#]*@/, '//***@');
+  const target = withoutCredentials(uri);
   return {
     check: CHECK,
     target,
@@ -34,9 +34,10 @@ export function mongoStoreCheck(uri: string, crm: CrmConfig | undefined): Doctor
         ];
       }
       try {
-        const missing =
-          crm === undefined ? [] : await missingIndexes(connection, requiredIndexes(crm));
-        return [indexFinding(target, missing)];
+        // Which indexes are needed depends on crm.yaml; an invalid config is reported already.
+        if (crm === undefined)
+          return [ok(CHECK, `MongoDB ${target} answers (indexes not checked: config invalid)`)];
+        return [indexFinding(target, await missingIndexes(connection, requiredIndexes(crm)))];
       } finally {
         await connection.close();
       }
