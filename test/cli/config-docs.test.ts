@@ -97,4 +97,16 @@ describe('crm-bridge config docs', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('When --out is missing, then it is a usage error with exit 2', async () => {
+    const run = await runCli(['config', 'docs']);
+    expect(run).toEqual({
+      code: 2,
+      stdout: [],
+      stderr: [
+        'crm-bridge config docs: --out FILE is required',
+        'usage: crm-bridge config docs --out FILE',
+      ],
+    });
+  });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -53,12 +54,43 @@ export function startCrmDouble(): Promise<Double> {
   return listen(http.createServer(crmHandler));
 }
 
-export function startTlsCrmDouble(): Promise<Double> {
+/** The CRM double over https, with the fixture certificate unless told another. */
+export function startTlsCrmDouble(files: { keyFile: string; certFile: string } = TLS_FIXTURE) {
   const server = https.createServer(
-    { key: fs.readFileSync(TLS_FIXTURE.keyFile), cert: fs.readFileSync(TLS_FIXTURE.certFile) },
+    { key: fs.readFileSync(files.keyFile), cert: fs.readFileSync(files.certFile) },
     crmHandler,
   );
   return listen(server);
+}
+
+/**
+ * A self-signed certificate for localhost valid for `days` from now, made with openssl, or
+ * undefined where openssl is missing.
+ */
+export function shortLivedCertificate(dir: string, days: number) {
+  const files = { keyFile: path.join(dir, 'key.pem'), certFile: path.join(dir, 'cert.pem') };
+  const result = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      String(days),
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost',
+      '-keyout',
+      files.keyFile,
+      '-out',
+      files.certFile,
+    ],
+    { stdio: 'ignore' },
+  );
+  return result.status === 0 ? files : undefined;
 }
 
 async function listen(server: http.Server): Promise<Double> {

@@ -11,6 +11,7 @@ import {
   CRM_CREDENTIALS,
   type Double,
   OAUTH_CLIENT,
+  shortLivedCertificate,
   SMTP_CREDENTIALS,
   startCrmDouble,
   startSmtpDouble,
@@ -259,6 +260,32 @@ describe('crm-bridge doctor', () => {
       ]);
       expect(run.code).toBe(0);
     });
+  });
+
+  it('When a trusted certificate expires within 14 days, then the endpoint warns', async () => {
+    const files = shortLivedCertificate(workDir, 7);
+    if (files === undefined) return console.warn('openssl not found: expiry warning not tested');
+    const shortLived = await startTlsCrmDouble(files);
+    try {
+      const url = `https://localhost:${shortLived.port}/accounts`;
+      const run = await runCli(
+        ['doctor', '--config-dir', configDir({ genericApi: basicApi(url) })],
+        {
+          DATA_DIR: path.join(workDir, 'data'),
+          API_PASSWORD: 'api-password',
+          CRM_PASSWORD: CRM_CREDENTIALS.password,
+          NODE_EXTRA_CA_CERTS: files.certFile,
+        },
+      );
+      expect(linesOf(run, 'endpoint')[0]).toMatch(
+        new RegExp(
+          `^warn  endpoint  findAccountByQuery ${url} answered 200 to a GET with the credentials, but its certificate expires in [67] days; renew it$`,
+        ),
+      );
+      expect(run.code).toBe(1);
+    } finally {
+      await shortLived.close();
+    }
   });
 
   describe('with SMTP', () => {

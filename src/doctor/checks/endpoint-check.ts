@@ -61,20 +61,19 @@ export function endpointCheck(
         ];
       const finding = await answerFinding(shown, url, headers, names.length > 0, timeoutMs);
       const notes = [
-        ...(connection.note ? [connection.note] : []),
+        ...(connection.note ? [{ text: connection.note, hint: 'renew it' }] : []),
         ...(url.protocol === 'http:' && !isLoopback(url)
-          ? ['plain http sends credentials unencrypted']
+          ? [{ text: 'plain http sends credentials unencrypted', hint: 'use https' }]
           : []),
       ];
-      return finding.status === 'ok' && notes.length > 0
-        ? [
-            warn(
-              CHECK,
-              `${finding.message}, but ${notes.join(' and ')}`,
-              'use https with a valid certificate',
-            ),
-          ]
-        : [finding];
+      if (finding.status !== 'ok' || notes.length === 0) return [finding];
+      return [
+        warn(
+          CHECK,
+          `${finding.message}, but ${notes.map((n) => n.text).join(' and ')}`,
+          notes.map((n) => n.hint).join(' and '),
+        ),
+      ];
     },
   };
 }
