@@ -1,5 +1,7 @@
 import type { CliCommand } from './command';
 import { configCheck, configSchema } from './config-commands';
+import { configDocs } from './config-docs-command';
+import { doctor } from './doctor-command';
 import { lookupUrl } from './lookup-url-command';
 import { oauthLink } from './oauth-link-command';
 import { render } from './render-command';
@@ -9,8 +11,10 @@ import { simulate } from './simulate-command';
 export const commands: readonly CliCommand[] = [
   configCheck,
   configSchema,
+  configDocs,
   simulate,
   render,
   lookupUrl,
   oauthLink,
+  doctor,
 ];

@@ -19,15 +19,17 @@ export class TestRedisServer {
   private constructor(
     readonly port: number,
     private readonly dir: string,
+    private readonly extraArgs: readonly string[],
   ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<TestRedisServer> {
+  /** `extraArgs` follow the defaults and so override them (`--maxmemory-policy allkeys-lru`). */
+  static async start(extraArgs: readonly string[] = []): Promise<TestRedisServer> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bridge-redis-'));
-    const server = new TestRedisServer(await freePort(), dir);
+    const server = new TestRedisServer(await freePort(), dir, extraArgs);
     await server.launch();
     return server;
   }
@@ -70,6 +72,7 @@ export class TestRedisServer {
         this.dir,
         '--maxmemory-policy',
         'noeviction',
+        ...this.extraArgs,
       ],
       { stdio: 'ignore' },
     );
@@ -98,7 +101,7 @@ function freePort(): Promise<number> {
   });
 }
 
-/** One PING over a raw socket, so no client is left behind between attempts. */
+/** One PING over a raw socket, so no client is left behind; with requirepass it answers NOAUTH. */
 function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
@@ -109,6 +112,6 @@ function answersPing(port: number): Promise<boolean> {
     socket.setTimeout(500, () => done(false));
     socket.once('error', () => done(false));
     socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+    socket.once('data', (data) => done(/^(\+PONG|-NOAUTH)/.test(data.toString())));
   });
 }

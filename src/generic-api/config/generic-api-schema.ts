@@ -65,7 +65,7 @@ const nonEmpty = z.string().min(1, 'must not be empty');
 function endpointFields(defaultMethod: 'GET' | 'POST' | 'PATCH') {
   return {
     url: nonEmpty.describe('Request URL; {VARIABLES} are percent-encoded, the host is literal'),
-    method: z.enum(['GET', 'POST', 'PUT', 'PATCH']).default(defaultMethod),
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH']).default(defaultMethod).describe('HTTP method'),
     params: z
       .record(nonEmpty, templateValue)
       .default({})
@@ -108,7 +108,7 @@ const commentEndpoint = z
 const uploadEndpoint = z
   .strictObject({
     ...endpointFields('POST'),
-    method: z.enum(['POST', 'PUT', 'PATCH']).default('POST'),
+    method: z.enum(['POST', 'PUT', 'PATCH']).default('POST').describe('HTTP method'),
     type: z
       .enum(['base64', 'multipart'])
       .default('base64')
@@ -135,58 +135,86 @@ const uploadEndpoint = z
   .superRefine(checkEndpoint('uploadFile'));
 
 const endpointsSchema = z.strictObject({
-  findAccountByQuery: plainEndpoint('findAccountByQuery', 'GET').optional(),
-  findAccountById: plainEndpoint('findAccountById', 'GET').optional(),
-  createAccount: plainEndpoint('createAccount', 'POST').optional(),
-  findRecordByQuery: plainEndpoint('findRecordByQuery', 'GET').optional(),
-  createRecord: plainEndpoint('createRecord', 'POST').optional(),
-  updateRecord: plainEndpoint('updateRecord', 'PATCH').optional(),
-  comment: commentEndpoint.optional(),
-  uploadFile: uploadEndpoint.optional(),
+  findAccountByQuery: plainEndpoint('findAccountByQuery', 'GET')
+    .optional()
+    .describe('Finds the account by phone or email'),
+  findAccountById: plainEndpoint('findAccountById', 'GET')
+    .optional()
+    .describe('Finds the account by {ACCOUNT_ID}; a 404 falls through to the query'),
+  createAccount: plainEndpoint('createAccount', 'POST')
+    .optional()
+    .describe('Creates the account when none is found'),
+  findRecordByQuery: plainEndpoint('findRecordByQuery', 'GET')
+    .optional()
+    .describe("Finds the account's open record to reuse"),
+  createRecord: plainEndpoint('createRecord', 'POST')
+    .optional()
+    .describe('Creates the record of the session'),
+  updateRecord: plainEndpoint('updateRecord', 'PATCH')
+    .optional()
+    .describe('Updates subject, description, status and CSAT'),
+  comment: commentEndpoint.optional().describe('Adds a comment to the record'),
+  uploadFile: uploadEndpoint.optional().describe('Uploads recordings, transcripts and media'),
 });
 
 const commentsSchema = z.strictObject(
-  Object.fromEntries(COMMENT_EVENTS.map((event) => [event, z.boolean().default(true)])) as Record<
-    CommentEvent,
-    z.ZodDefault<z.ZodBoolean>
-  >,
+  Object.fromEntries(
+    COMMENT_EVENTS.map((event) => [
+      event,
+      z.boolean().default(true).describe(`Comment on ${event}`),
+    ]),
+  ) as Record<CommentEvent, z.ZodDefault<z.ZodBoolean>>,
 );
 
 const lookupUrl = z.string().superRefine(checkLookupUrl);
 
 export const genericApiSchema = z
   .strictObject({
-    auth: outboundAuthSchema,
-    phoneNumberFormat: z.enum(PHONE_FORMAT_VALUES).default('automatic'),
-    /** Region assumed for numbers written without a country code (ISO 3166 alpha-2). */
+    auth: outboundAuthSchema.describe('How crm-bridge authenticates to the CRM'),
+    phoneNumberFormat: z
+      .enum(PHONE_FORMAT_VALUES)
+      .default('automatic')
+      .describe(
+        'How {PHONE_NUMBER} is written; automatic: +1 222 333 4444, *222*333*4444 to search',
+      ),
     defaultRegion: z
       .string()
       .regex(/^[A-Z]{2}$/, 'must be a two-letter region code such as US')
       .refine(isSupportedCountry, 'is not a region libphonenumber knows')
-      .default('US'),
-    timeoutSeconds: z.number().int().min(1).max(10).default(5),
-    /** Append to the account's latest open record instead of creating one per session. */
-    reuseOpenRecords: z.boolean().default(true),
-    /** Pages in the CRM that show an account / a record, for agents. */
+      .default('US')
+      .describe('Region (ISO 3166 alpha-2) of numbers written without a country code'),
+    timeoutSeconds: z.number().int().min(1).max(10).default(5).describe('For every request'),
+    reuseOpenRecords: z
+      .boolean()
+      .default(true)
+      .describe("Append to the account's latest open record instead of creating one per session"),
     lookupUrls: z
-      .strictObject({ account: lookupUrl.optional(), record: lookupUrl.optional() })
-      .prefault({}),
-    /** Used while no agent is assigned (chat before assignment, voicemail, abandoned call). */
+      .strictObject({
+        account: lookupUrl.optional().describe("URL template of the CRM's account page"),
+        record: lookupUrl.optional().describe("URL template of the CRM's record page"),
+      })
+      .prefault({})
+      .describe('Pages in the CRM that show an account or a record, for agents'),
     defaultAgent: z
       .strictObject({
-        id: nonEmpty.optional(),
-        email: nonEmpty.optional(),
-        name: nonEmpty.optional(),
+        id: nonEmpty.optional().describe('Agent id used meanwhile'),
+        email: nonEmpty.optional().describe('Agent email used meanwhile'),
+        name: nonEmpty.optional().describe('Agent name used meanwhile'),
       })
-      .prefault({}),
-    /**
-     * Session status → the downstream CRM's record status, for `{RECORD_STATUS}`. Without it the
-     * built-in CRM's map (crm.yaml recordStatuses.fromSessionStatus) is used.
-     */
-    recordStatusMap: z.record(z.string(), z.string().min(1, 'must not be empty')).optional(),
-    /** Which session events leave a comment on the record (needs the comment endpoint). */
-    comments: commentsSchema.prefault({}),
-    endpoints: endpointsSchema.prefault({}),
+      .prefault({})
+      .describe('Stands in while no agent is assigned (chat before assignment, voicemail)'),
+    recordStatusMap: z
+      .record(z.string(), z.string().min(1, 'must not be empty'))
+      .optional()
+      .describe(
+        "Session status → the CRM's record status ({RECORD_STATUS}); default: crm.yaml's map",
+      ),
+    comments: commentsSchema
+      .prefault({})
+      .describe('Which session events leave a comment on the record (needs the comment endpoint)'),
+    endpoints: endpointsSchema
+      .prefault({})
+      .describe('The CRM endpoints the flows call; leave one out to skip its step'),
   })
   .superRefine((config, ctx) => {
     checkFlows(config.endpoints, ctx);

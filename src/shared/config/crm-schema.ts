@@ -9,12 +9,14 @@ const identifier = z
   .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'must be a plain field name (letters, digits, _ and -)');
 
 const fieldSpec = z.strictObject({
-  type: z.enum(fieldTypes).default('string'),
-  aliases: z.array(identifier).default([]),
-  required: z.boolean().default(false),
-  /** For number/integer fields: inclusive bounds. */
-  min: z.number().optional(),
-  max: z.number().optional(),
+  type: z.enum(fieldTypes).default('string').describe('phone fields match in any format'),
+  aliases: z
+    .array(identifier)
+    .default([])
+    .describe('Other names a request may use for the field (any case)'),
+  required: z.boolean().default(false).describe('A create without it is refused'),
+  min: z.number().optional().describe('Lowest value of a number or integer field'),
+  max: z.number().optional().describe('Highest value of a number or integer field'),
 });
 export type FieldSpec = z.infer<typeof fieldSpec>;
 
@@ -36,9 +38,13 @@ type EntityName = keyof typeof builtinFields;
 const entity = (name: EntityName) =>
   z
     .strictObject({
-      /** Names a Container body may use: `{account: {...}}` or `{accounts: [{...}]}`. */
-      containers: z.array(identifier).default([]),
-      fields: z.record(identifier, fieldSpec),
+      containers: z
+        .array(identifier)
+        .default([])
+        .describe('Names a Container body may use: {account: {...}} or {accounts: [{...}]}'),
+      fields: z
+        .record(identifier, fieldSpec)
+        .describe('Known fields by name; fields not listed are kept as sent'),
     })
     .superRefine((value, ctx) => {
       for (const [field, type] of Object.entries(builtinFields[name])) {
@@ -75,21 +81,26 @@ const entity = (name: EntityName) =>
     });
 
 export const crmSchema = z.strictObject({
-  /** Region assumed for phone numbers written without a country code (ISO 3166 alpha-2). */
   defaultRegion: z
     .string()
     .regex(/^[A-Z]{2}$/, 'must be a two-letter region code such as US')
-    .default('US'),
-  accounts: entity('accounts'),
-  records: entity('records'),
-  comments: entity('comments'),
+    .default('US')
+    .describe('Region (ISO 3166 alpha-2) of phone numbers written without a country code'),
+  accounts: entity('accounts').describe('Accounts (contacts): name, phone and email are required'),
+  records: entity('records').describe('Records (tickets) of an account'),
+  comments: entity('comments').describe('Comments on a record'),
   recordStatuses: z
     .strictObject({
-      values: z.array(nonEmptyString()).min(1),
-      open: z.array(nonEmptyString()).min(1),
-      default: nonEmptyString(),
-      /** Session status (platform) → record status. */
-      fromSessionStatus: z.record(z.string(), nonEmptyString()).default({}),
+      values: z.array(nonEmptyString()).min(1).describe('Every status a record may have'),
+      open: z
+        .array(nonEmptyString())
+        .min(1)
+        .describe("Statuses the platform's find-record flow reuses"),
+      default: nonEmptyString().describe('Status of a new record'),
+      fromSessionStatus: z
+        .record(z.string(), nonEmptyString())
+        .default({})
+        .describe('Session status (platform) → record status'),
     })
     .superRefine((s, ctx) => {
       const known = new Set(s.values);
@@ -115,17 +126,24 @@ export const crmSchema = z.strictObject({
             message: `"${to}" is not one of values`,
           });
       }
-    }),
-  /** SDK custom_data key → CRM record field. */
-  customFields: z.record(z.string(), identifier).default({}),
+    })
+    .describe('Record statuses'),
+  customFields: z
+    .record(z.string(), identifier)
+    .default({})
+    .describe('SDK custom_data key → record field'),
   responses: z
     .strictObject({
-      /** Key that wraps list results: `{ data: [...], meta: {...} }`. */
-      listKey: identifier.default('data'),
-      /** Key that wraps one object: `{ data: {...} }`; empty string answers the bare object. */
-      itemKey: z.union([identifier, z.literal('')]).default('data'),
+      listKey: identifier
+        .default('data')
+        .describe('Key that wraps list results: { data: [...], meta: {...} }'),
+      itemKey: z
+        .union([identifier, z.literal('')])
+        .default('data')
+        .describe("Key that wraps one object: { data: {...} }; '' answers the bare object"),
     })
-    .default({ listKey: 'data', itemKey: 'data' }),
+    .default({ listKey: 'data', itemKey: 'data' })
+    .describe('The shape of API answers'),
 });
 
 function nonEmptyString() {

@@ -2,92 +2,136 @@ import { z } from 'zod';
 
 const nonEmpty = z.string().min(1, 'must not be empty');
 
-const basicCredential = z.strictObject({ username: nonEmpty, password: nonEmpty });
+const basicCredential = z.strictObject({
+  username: nonEmpty.describe('User name the platform sends with HTTP Basic auth'),
+  password: nonEmpty.describe('Its password; compared in constant time'),
+});
 const headerCredential = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name'),
-  value: nonEmpty,
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
+    .describe('HTTP header the platform sends, e.g. X-Api-Key'),
+  value: nonEmpty.describe('The value it must carry'),
 });
 export const OAUTH_GRANTS = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 
 const oauthClient = z.strictObject({
-  clientId: nonEmpty,
-  clientSecret: nonEmpty,
-  /** Shown on the consent page; default: the client id. */
-  name: z.string().optional(),
-  /** Compared as exact strings (RFC 6749 §3.1.2); a fragment is not allowed there. */
+  clientId: nonEmpty.describe('The Client ID entered in the platform'),
+  clientSecret: nonEmpty.describe('The Client Secret entered in the platform'),
+  name: z.string().optional().describe('Shown on the consent page; default: the client id'),
   redirectUris: z
     .array(z.url().refine((uri) => !uri.includes('#'), 'must not contain a fragment (#)'))
-    .default([]),
-  /** What the client may do at the token endpoint; default: all three. */
+    .default([])
+    .describe('Allowed redirect_uri values, compared as exact strings (RFC 6749 §3.1.2)'),
   grants: z
     .array(z.enum(OAUTH_GRANTS))
     .min(1)
-    .default([...OAUTH_GRANTS]),
+    .default([...OAUTH_GRANTS])
+    .describe('What the client may do at the token endpoint'),
 });
 
 const queueEmail = z.strictObject({
-  enabled: z.boolean().default(false),
-  to: z.string().default(''),
+  enabled: z.boolean().default(false).describe("Email this queue's session outcomes"),
+  to: z.string().default('').describe('Recipients for this queue, comma-separated'),
 });
 
 export const serverSchema = z.strictObject({
-  /** Base URL the API builds absolute links with (attachment URLs); default: from the request. */
-  publicUrl: z.url().optional(),
-  api: z.strictObject({
-    auth: z
-      .strictObject({
-        basic: z.array(basicCredential).default([]),
-        headers: z.array(headerCredential).default([]),
-        oauth2: z
-          .strictObject({
-            accessTokenTtlSeconds: z.number().int().min(60).max(86400).default(3600),
-            /** Each refresh rotates the token and starts its lifetime again. Default 30 days. */
-            refreshTokenTtlSeconds: z
-              .number()
-              .int()
-              .min(3600)
-              .max(366 * 86400)
-              .default(30 * 86400),
-            clients: z
-              .array(oauthClient)
-              .default([])
-              .refine(
-                (clients) => new Set(clients.map((c) => c.clientId)).size === clients.length,
-                'client ids must be unique',
-              ),
-          })
-          .optional(),
-      })
-      .refine((a) => a.basic.length + a.headers.length + (a.oauth2?.clients.length ?? 0) > 0, {
-        message: 'configure at least one of basic, headers or oauth2.clients',
-      }),
-    /** Largest accepted upload (and JSON body carrying one), in megabytes. */
-    uploadLimitMb: z.number().positive().max(1024).default(25),
-    /** Largest page a list endpoint returns. */
-    maxPageSize: z.number().int().min(1).max(1000).default(200),
-  }),
+  publicUrl: z
+    .url()
+    .optional()
+    .describe('Base URL for absolute links (attachment URLs); default: from the request'),
+  api: z
+    .strictObject({
+      auth: z
+        .strictObject({
+          basic: z.array(basicCredential).default([]).describe('HTTP Basic credentials accepted'),
+          headers: z
+            .array(headerCredential)
+            .default([])
+            .describe('Header credentials accepted (an API key)'),
+          oauth2: z
+            .strictObject({
+              accessTokenTtlSeconds: z
+                .number()
+                .int()
+                .min(60)
+                .max(86400)
+                .default(3600)
+                .describe('Lifetime of an issued access token'),
+              refreshTokenTtlSeconds: z
+                .number()
+                .int()
+                .min(3600)
+                .max(366 * 86400)
+                .default(30 * 86400)
+                .describe('Lifetime of a refresh token; each refresh rotates it (default 30 days)'),
+              clients: z
+                .array(oauthClient)
+                .default([])
+                .refine(
+                  (clients) => new Set(clients.map((c) => c.clientId)).size === clients.length,
+                  'client ids must be unique',
+                )
+                .describe('OAuth 2.0 clients (the platform) allowed to obtain tokens'),
+            })
+            .optional()
+            .describe("crm-bridge as the platform's OAuth 2.0 server"),
+        })
+        .refine((a) => a.basic.length + a.headers.length + (a.oauth2?.clients.length ?? 0) > 0, {
+          message: 'configure at least one of basic, headers or oauth2.clients',
+        })
+        .describe('How the platform authenticates to the API; every configured method is accepted'),
+      uploadLimitMb: z
+        .number()
+        .positive()
+        .max(1024)
+        .default(25)
+        .describe('Largest accepted upload (and JSON body carrying one), in megabytes'),
+      maxPageSize: z
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .default(200)
+        .describe('Largest page a list endpoint returns'),
+    })
+    .describe("The API the platform's Generic API calls (the Custom CRM)"),
   web: z
     .strictObject({
-      users: z.array(z.strictObject({ username: nonEmpty, password: nonEmpty })).default([]),
+      users: z
+        .array(
+          z.strictObject({
+            username: nonEmpty.describe('Sign-in name'),
+            password: nonEmpty.describe('Its password, hashed at start'),
+          }),
+        )
+        .default([])
+        .describe('Staff who sign in with a password'),
       sso: z
         .strictObject({
-          authorizationUrl: z.url(),
-          tokenUrl: z.url(),
-          userInfoUrl: z.url(),
-          clientId: nonEmpty,
-          clientSecret: nonEmpty,
-          scope: z.string().default(''),
-          /** Where the provider sends staff back; default: `<publicUrl>/login/sso/callback`. */
-          callbackUrl: z.url().optional(),
+          authorizationUrl: z.url().describe("The identity provider's authorization endpoint"),
+          tokenUrl: z.url().describe('Its token endpoint'),
+          userInfoUrl: z.url().describe('Its user info endpoint (OpenID Connect userinfo)'),
+          clientId: nonEmpty.describe("crm-bridge's client id there"),
+          clientSecret: nonEmpty.describe("crm-bridge's client secret there"),
+          scope: z.string().default('').describe('Scopes requested, space-separated'),
+          callbackUrl: z
+            .url()
+            .optional()
+            .describe(
+              'Where the provider sends staff back; default: <publicUrl>/login/sso/callback',
+            ),
         })
-        .optional(),
-      /** Signs the staff session cookie (SESSION_SECRET); unset: a per-process one, lost at restart. */
-      sessionSecret: nonEmpty.optional(),
-      /** How long a staff sign-in lasts. */
-      sessionHours: z.number().positive().max(720).default(8),
-      /** The session cookie's Secure flag; default: on when publicUrl is https. */
-      secureCookies: z.boolean().optional(),
-      /** Origins that may frame the pages (CSP frame-ancestors), e.g. the CCAI Platform portal. */
+        .optional()
+        .describe('Staff sign-in through an OAuth 2.0 identity provider'),
+      sessionSecret: nonEmpty
+        .optional()
+        .describe('Signs the staff session cookie; unset: a per-process one, lost at restart'),
+      sessionHours: z.number().positive().max(720).default(8).describe('How long a sign-in lasts'),
+      secureCookies: z
+        .boolean()
+        .optional()
+        .describe("The session cookie's Secure flag; default: on when publicUrl is https"),
       frameAncestors: z
         .array(
           z
@@ -97,45 +141,83 @@ export const serverSchema = z.strictObject({
               'must be an origin like https://tenant.example.com (no path)',
             ),
         )
-        .default([]),
-      /**
-       * The platform's Call/Chat Adapter that `/agent` embeds, without `type` and `from`:
-       * `https://tenant.loc.ccaiplatform.com/agent/`. Its origin is the only one `/agent` listens to.
-       */
-      agentAdapter: z.strictObject({ url: z.url({ protocol: /^https?$/ }) }).optional(),
+        .default([])
+        .describe('Origins that may frame the pages (CSP frame-ancestors)'),
+      // Its origin is the only one `/agent` listens to.
+      agentAdapter: z
+        .strictObject({
+          url: z
+            .url({ protocol: /^https?$/ })
+            .describe('e.g. https://tenant.loc.ccaiplatform.com/agent/'),
+        })
+        .optional()
+        .describe(
+          "The platform's Call/Chat Adapter that /agent embeds (its URL without type, from)",
+        ),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('Staff sign-in for the lookup pages'),
   outcomeEmail: z
     .strictObject({
-      enabled: z.boolean().default(false),
-      to: z.string().default(''),
-      from: z.string().default('no-reply@crm-bridge.local'),
-      delayMinutes: z.number().min(0).max(1440).default(15),
-      queues: z.record(z.string(), queueEmail).default({}),
-      /** A send that fails (SMTP down) is retried with exponential backoff, then kept as failed. */
+      enabled: z.boolean().default(false).describe('Email each session outcome'),
+      to: z.string().default('').describe('Recipients of every outcome, comma-separated'),
+      from: z.string().default('no-reply@crm-bridge.local').describe('Sender address'),
+      delayMinutes: z
+        .number()
+        .min(0)
+        .max(1440)
+        .default(15)
+        .describe('Wait after the session ends, so late events make it into the email'),
+      queues: z
+        .record(z.string(), queueEmail)
+        .default({})
+        .describe('Per queue id (selected_menu.id): recipients besides the global ones'),
       retry: z
         .strictObject({
-          attempts: z.number().int().min(1).max(50).default(12),
-          backoffSeconds: z.number().min(0.05).max(3600).default(30),
+          attempts: z.number().int().min(1).max(50).default(12).describe('Sends before giving up'),
+          backoffSeconds: z
+            .number()
+            .min(0.05)
+            .max(3600)
+            .default(30)
+            .describe('First wait; each next one about twice the last'),
         })
-        .prefault({}),
+        .prefault({})
+        .describe('A failed send (SMTP down) is retried with exponential backoff, then kept'),
     })
-    .prefault({}),
-  /** Session-outcome emails taken in by the SMTP listener (INBOUND_SMTP_PORT). */
+    .prefault({})
+    .describe('Session-outcome emails (SMTP_URL, else .eml files in DATA_DIR/outbox)'),
   inboundEmail: z
     .strictObject({
-      /** Addresses (`no-reply@ccaiplatform.com`) or whole domains (`ccaiplatform.com`). */
-      allowedSenders: z.array(z.string().min(1, 'must not be empty')).default([]),
-      maxMessageMb: z.number().positive().max(100).default(30),
-      /** Require SMTP AUTH with these credentials. */
-      auth: z.strictObject({ username: nonEmpty, password: nonEmpty }).optional(),
-      /** Offer STARTTLS with this key and certificate (PEM files). */
-      tls: z.strictObject({ keyFile: nonEmpty, certFile: nonEmpty }).optional(),
+      allowedSenders: z
+        .array(z.string().min(1, 'must not be empty'))
+        .default([])
+        .describe('Addresses (no-reply@ccaiplatform.com) or whole domains (ccaiplatform.com)'),
+      maxMessageMb: z.number().positive().max(100).default(30).describe('Largest message taken'),
+      auth: z
+        .strictObject({
+          username: nonEmpty.describe('SMTP AUTH user name'),
+          password: nonEmpty.describe('SMTP AUTH password'),
+        })
+        .optional()
+        .describe('Require SMTP AUTH with these credentials'),
+      tls: z
+        .strictObject({
+          keyFile: nonEmpty.describe('Private key, PEM'),
+          certFile: nonEmpty.describe('Certificate chain, PEM'),
+        })
+        .optional()
+        .describe('Offer STARTTLS with this key and certificate (PEM files)'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('Session-outcome emails taken in by the SMTP listener (INBOUND_SMTP_PORT)'),
   lookupUrls: z
-    .strictObject({ ivr: z.string().optional(), web: z.string().optional() })
-    .default({}),
+    .strictObject({
+      ivr: z.string().optional().describe('Lookup page URL template for calls'),
+      web: z.string().optional().describe('Lookup page URL template for chats'),
+    })
+    .default({})
+    .describe('Custom lookup URLs, templated with session variables'),
 });
 
 export type ServerConfig = z.infer<typeof serverSchema>;
