@@ -1,4 +1,4 @@
-import { type App, createApp } from './app';
+import { type App, type AppDeps, createApp } from './app';
 import { startInboundSmtp } from './sessions/inbound-smtp';
 import type { AppConfig } from './shared/config/app-config';
 import type { Logger } from './shared/log/logger';
@@ -38,6 +38,7 @@ export async function composeApp(
   config: AppConfig,
   env: ServicesEnv,
   logger: Logger,
+  hooks: Pick<AppDeps, 'onOutboundExchange'> = {},
 ): Promise<Composed> {
   const store = await createStore({
     dataDir: env.dataDir,
@@ -63,6 +64,7 @@ export async function composeApp(
     mailer,
     logger,
     ...(env.outcomeEmailDelayMs !== undefined && { outcomeEmailDelayMs: env.outcomeEmailDelayMs }),
+    ...hooks,
   });
   const closers: Composed['closers'] = [];
   let inboundSmtpPort: number | undefined;

@@ -74,7 +74,38 @@ const entity = (name: EntityName) =>
       }
     });
 
+/** crm-bridge field → the downstream object's field; unlisted downstream fields keep their names. */
+const fieldMap = z
+  .record(identifier, nonEmptyString())
+  .default({})
+  .superRefine((map, ctx) => {
+    const seen = new Map<string, string>();
+    for (const [field, downstream] of Object.entries(map)) {
+      const other = seen.get(downstream);
+      if (other !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `"${downstream}" is already the downstream field of "${other}"`,
+        });
+      }
+      seen.set(downstream, field);
+    }
+  });
+
+export const crmBackends = ['builtin', 'remote'] as const;
+
 export const crmSchema = z.strictObject({
+  /** builtin: the store holds the CRM; remote: every /api/v1 call goes to generic-api.yaml's CRM. */
+  backend: z.enum(crmBackends).default('builtin'),
+  /** Middleware mode: how the downstream CRM's objects read in crm-bridge's shape. */
+  remote: z
+    .strictObject({
+      accountFields: fieldMap,
+      recordFields: fieldMap,
+      commentFields: fieldMap,
+    })
+    .default({ accountFields: {}, recordFields: {}, commentFields: {} }),
   /** Region assumed for phone numbers written without a country code (ISO 3166 alpha-2). */
   defaultRegion: z
     .string()
