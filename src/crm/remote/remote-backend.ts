@@ -45,6 +45,8 @@ export interface RemoteBackendOptions {
   maxPageSize: number;
 }
 
+const FIRST_ELEMENT = /\[0\]$/;
+
 const isSuccess = (status: number): boolean => status >= 200 && status < 300;
 
 /** A CRM answer that lacks what generic-api.yaml says it holds: the CRM's fault, so 502. */
@@ -268,7 +270,7 @@ class RemoteBackend implements CrmBackend {
     if (response.status === 404) return { items: [], total: 0, limit, offset };
     if (!isSuccess(response.status)) throw downstreamFailure(endpoint.name, response);
     const all = listFromDownstream(
-      this.located(endpoint, response),
+      listLocated(endpoint, response),
       this.maps[entity],
       endpoint.idField,
     );
@@ -305,6 +307,18 @@ class RemoteBackend implements CrmBackend {
       ),
     );
   }
+}
+
+/**
+ * A find endpoint's location names the first match (`$.result[0]`) because the flows want one;
+ * a list request wants them all, so it reads the array that location indexes when it is one.
+ */
+function listLocated(endpoint: CompiledEndpoint, response: OutboundResponse): unknown {
+  const location = endpoint.responseDataLocation;
+  const whole = FIRST_ELEMENT.test(location)
+    ? locate(response.body, location.replace(FIRST_ELEMENT, ''))
+    : undefined;
+  return Array.isArray(whole) ? whole : locate(response.body, location);
 }
 
 /** A location that points at the id itself (`$.result.id`). */
