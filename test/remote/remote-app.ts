@@ -20,7 +20,10 @@ export function exampleConfigDir(): string {
 }
 
 /** examples/remote's crm.yaml and generic-api.yaml, loaded as the server loads them. */
-function remoteSections(acmeUrl: string, acmeKey: string): Pick<AppConfig, 'crm' | 'genericApi'> {
+export function remoteSections(
+  acmeUrl: string,
+  acmeKey: string,
+): Pick<AppConfig, 'crm' | 'genericApi'> {
   const dir = exampleConfigDir();
   try {
     const loaded = loadConfig({
