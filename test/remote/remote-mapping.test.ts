@@ -1,5 +1,7 @@
 /** The pure parts of middleware mode: reading downstream objects, errors and variables. */
 import { compileEntityFields } from '../../src/crm/entity-fields';
+import { missingOperations } from '../../src/crm/remote/remote-operations';
+import { compileGenericApi } from '../../src/generic-api/compiled-config';
 import { downstreamFailure, downstreamMessage } from '../../src/crm/remote/downstream-failure';
 import { fromDownstream, listFromDownstream } from '../../src/crm/remote/field-map';
 import { bodyVariables, queryVariables } from '../../src/crm/remote/remote-variables';
@@ -105,5 +107,27 @@ describe('variables from the inbound request', () => {
     expect(() => queryVariables('account', { industry: 'x' }, accounts)).toThrow(
       'the remote CRM cannot be searched by "industry"',
     );
+  });
+});
+
+describe('missingOperations', () => {
+  test('When the shipped generic-api.yaml (another crm-bridge) is the downstream, then what it lacks is named', () => {
+    const { genericApi } = testConfig('/tmp/unused');
+    if (genericApi === undefined) throw new Error('config/ ships a generic-api.yaml');
+    expect(missingOperations(compileGenericApi(genericApi))).toEqual([
+      { route: 'GET /records/:id', reason: 'endpoints.findRecordByQuery does not use {RECORD_ID}' },
+      {
+        route: 'GET /records/:id/comments',
+        reason: 'generic-api.yaml has no endpoint that lists them',
+      },
+      {
+        route: 'GET /records/:id/attachments',
+        reason: 'generic-api.yaml has no endpoint that lists them',
+      },
+      {
+        route: 'GET /records/:id/attachments/:attachmentId',
+        reason: 'endpoints.uploadFile has no attachmentBuilderUrl (attachmentType is not id)',
+      },
+    ]);
   });
 });

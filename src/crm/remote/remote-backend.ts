@@ -160,8 +160,7 @@ class RemoteBackend implements CrmBackend {
     // operationEndpoint('addAttachment') is uploadFile, compiled with its upload settings.
     const endpoint = operationEndpoint('addAttachment', this.api) as CompiledUploadEndpoint;
     const vars = this.variables('create', { RECORD_ID: recordId, FILE_NAME: file.filename });
-    const upload: UploadFile = file;
-    const response = await this.send(endpoint, vars, upload);
+    const response = await this.send(endpoint, vars, file);
     let found: { id?: string; url: string };
     try {
       found = extractAttachment(endpoint, response.body, vars);
