@@ -184,6 +184,16 @@ describe('When the platform calls crm-bridge, then Acme receives its own API cal
   });
 });
 
+test("When Acme is called, then every request carries Acme's key and never the platform's credentials", () => {
+  expect(acme.received.length).toBeGreaterThan(5);
+  for (const request of acme.received) {
+    expect({ apiKey: request.headers['x-api-key'], auth: request.headers.authorization }).toEqual({
+      apiKey: ACME_KEY,
+      auth: undefined,
+    });
+  }
+});
+
 describe('When an operation has no downstream endpoint, then 501 names what is missing', () => {
   test.each([
     ['GET', '/records/K1/comments', 'GET /records/:id/comments'],
