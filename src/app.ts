@@ -3,8 +3,10 @@ import express, { type Express } from 'express';
 import { queueDashboard } from './admin/queue-dashboard';
 import { apiRouter } from './api/api-router';
 import { healthRoutes, type ReadinessCheck } from './api/health-routes';
+import { createCrmBackend } from './crm/create-backend';
 import { CrmService } from './crm/crm-service';
 import { crmRoutes } from './crm/crm-routes';
+import type { Exchange } from './generic-api/sender/mask-exchange';
 import { createOAuth } from './oauth/oauth-routes';
 import { InboundEmailService } from './sessions/inbound-email';
 import { inboundRoutes } from './sessions/inbound-routes';
@@ -34,6 +36,8 @@ export interface AppDeps {
   /** OUTCOME_EMAIL_DELAY_MS: overrides outcomeEmail.delayMinutes. */
   outcomeEmailDelayMs?: number;
   templatesDir?: string;
+  /** Middleware mode (crm.yaml backend: remote): sees each outbound CRM request, secrets masked. */
+  onOutboundExchange?: (exchange: Exchange) => void;
 }
 
 export interface App {
@@ -78,6 +82,13 @@ function readinessChecks(
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, store, logger } = deps;
   const crm = await CrmService.open(store, config.crm);
+  // /api/v1 runs on crm.yaml's backend; pages, sessions and inbound email keep the built-in CRM.
+  const backend = await createCrmBackend({
+    config,
+    crm,
+    store,
+    ...(deps.onOutboundExchange && { onExchange: deps.onOutboundExchange }),
+  });
   const outcomeQueue = deps.queue.queue<OutcomeJob>(OUTCOME_QUEUE);
   const sessions = new SessionsService({
     store,
@@ -113,10 +124,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
       verifyBearer: oauth.verifyBearer,
       routers: [
         crmRoutes({
-          crm,
+          backend,
           config: config.crm,
           uploadLimitBytes,
-          maxPageSize: config.server.api.maxPageSize,
           publicUrl: config.server.publicUrl,
         }),
         sessionsRoutes(sessions, outcomeQueue),

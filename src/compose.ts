@@ -1,4 +1,4 @@
-import { type App, createApp } from './app';
+import { type App, type AppDeps, createApp } from './app';
 import { startInboundSmtp } from './sessions/inbound-smtp';
 import type { AppConfig } from './shared/config/app-config';
 import type { Logger } from './shared/log/logger';
@@ -45,6 +45,7 @@ export async function composeApp(
   config: AppConfig,
   env: ServicesEnv,
   logger: Logger,
+  hooks: Pick<AppDeps, 'onOutboundExchange'> = {},
 ): Promise<Composed> {
   const store = await createStore({
     dataDir: env.dataDir,
@@ -70,6 +71,7 @@ export async function composeApp(
     mailer,
     logger,
     ...(env.outcomeEmailDelayMs !== undefined && { outcomeEmailDelayMs: env.outcomeEmailDelayMs }),
+    ...hooks,
   });
   const closers: Composed['closers'] = [];
   let inboundSmtpPort: number | undefined;

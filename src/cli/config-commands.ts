@@ -1,3 +1,4 @@
+import { checkRemoteBackend } from '../crm/remote/remote-config-check';
 import { configFiles } from '../shared/config/app-config';
 import { writeConfigJsonSchemas } from '../shared/config/json-schema';
 import { formatProblem, loadConfig } from '../shared/config/load-config';
@@ -15,21 +16,25 @@ export const configCheck: CliCommand = {
     const options = parseOptions(args, { 'config-dir': { type: 'string' } });
     const locations = runtimeLocations(io.env);
     // A dry run: secrets the server would generate count as present and nothing is written.
+    const configDir = options['config-dir'] ?? locations.configDir;
     const result = loadConfig({
-      configDir: options['config-dir'] ?? locations.configDir,
+      configDir,
       dataDir: locations.dataDir,
       mode: runtimeMode(io.env),
       env: io.env,
       writeSecrets: false,
     });
+    const remote = result.ok ? checkRemoteBackend(result.config, configDir) : undefined;
     const problems = [
       ...environmentProblems(io.env).map((p) => `environment: ${p}`),
       ...(result.ok ? [] : result.problems.map(formatProblem)),
+      ...(remote?.problems.map(formatProblem) ?? []),
     ];
     problems.forEach((line) => io.err(line));
     if (problems.length > 0) return 1;
     const files = Object.values(configFiles).map((f) => f.file);
     io.out(`config OK (${files.join(', ')})`);
+    remote?.notes.forEach((line) => io.out(line));
     return 0;
   },
 };

@@ -1,22 +1,20 @@
 import express, { type Request, type Response, Router } from 'express';
 import type { CrmConfig } from '../shared/config/crm-schema';
 import { AppError } from '../shared/errors/app-error';
-import type { Attachment, CrmService, Page } from './crm-service';
-import { type EntityFields } from './entity-fields';
-import { listQuery } from './entity-query';
+import type { AttachmentView, CrmBackend } from './crm-backend';
+import type { Page } from './crm-service';
 import { fileFromJson, fileFromMultipart, multipartFile } from './upload-body';
 
 export interface CrmRoutesOptions {
-  crm: CrmService;
+  backend: CrmBackend;
   config: CrmConfig;
   uploadLimitBytes: number;
-  maxPageSize: number;
   /** Base for absolute links; the request's own origin when not configured. */
   publicUrl?: string;
 }
 
 export function crmRoutes(options: CrmRoutesOptions): Router {
-  const { crm, config, uploadLimitBytes, maxPageSize } = options;
+  const { backend: crm, config, uploadLimitBytes } = options;
   const { listKey, itemKey } = config.responses;
   const router = Router();
 
@@ -29,29 +27,26 @@ export function crmRoutes(options: CrmRoutesOptions): Router {
       meta: { total: page.total, limit: page.limit, offset: page.offset },
     });
   };
-  const query = (req: Request, fields: EntityFields) => listQuery(req.query, fields, maxPageSize);
   const param = (req: Request, name: string): string => String(req.params[name]);
 
   const origin = (req: Request): string =>
     options.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-  const withUrl = (req: Request, a: Attachment) => ({
+  const withUrl = (req: Request, a: AttachmentView) => ({
     ...a,
-    url: `${origin(req)}/api/v1/records/${encodeURIComponent(a.recordId)}/attachments/${encodeURIComponent(a.id)}`,
+    url:
+      a.url ??
+      `${origin(req)}/api/v1/records/${encodeURIComponent(a.recordId)}/attachments/${encodeURIComponent(a.id ?? '')}`,
   });
 
-  router.get('/accounts', async (req, res) =>
-    list(res, await crm.accounts.list(query(req, crm.accounts.fields))),
-  );
+  router.get('/accounts', async (req, res) => list(res, await crm.listAccounts(req.query)));
   router.get('/accounts/:id', async (req, res) =>
-    item(res, 200, await crm.accounts.get(param(req, 'id'))),
+    item(res, 200, await crm.getAccount(param(req, 'id'))),
   );
   router.post('/accounts', async (req, res) => item(res, 201, await crm.createAccount(req.body)));
 
-  router.get('/records', async (req, res) =>
-    list(res, await crm.records.list(query(req, crm.records.fields))),
-  );
+  router.get('/records', async (req, res) => list(res, await crm.listRecords(req.query)));
   router.get('/records/:id', async (req, res) =>
-    item(res, 200, await crm.records.get(param(req, 'id'))),
+    item(res, 200, await crm.getRecord(param(req, 'id'))),
   );
   router.post('/records', async (req, res) => item(res, 201, await crm.createRecord(req.body)));
   const update = async (req: Request, res: Response) =>
@@ -60,7 +55,7 @@ export function crmRoutes(options: CrmRoutesOptions): Router {
   router.patch('/records/:id', update);
 
   router.get('/records/:id/comments', async (req, res) =>
-    list(res, await crm.listComments(param(req, 'id'), query(req, crm.comments.fields))),
+    list(res, await crm.listComments(param(req, 'id'), req.query)),
   );
   router.post('/records/:id/comments', async (req, res) =>
     item(res, 201, await crm.addComment(param(req, 'id'), req.body)),
@@ -96,10 +91,12 @@ export function crmRoutes(options: CrmRoutesOptions): Router {
     res.json({ [listKey]: attachments.map((a) => withUrl(req, a)) });
   });
   router.get('/records/:id/attachments/:attachmentId', async (req, res) => {
-    const { attachment, data } = await crm.getAttachment(
-      param(req, 'id'),
-      param(req, 'attachmentId'),
-    );
+    const content = await crm.getAttachment(param(req, 'id'), param(req, 'attachmentId'));
+    if (content.kind === 'link') {
+      res.redirect(302, content.url); // the downstream CRM serves its own files
+      return;
+    }
+    const { attachment, data } = content;
     res.set({
       'Content-Type': attachment.contentType,
       'Content-Disposition': `attachment; filename="${attachment.filename}"; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`,

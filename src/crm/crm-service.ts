@@ -41,6 +41,15 @@ export interface NewAttachment {
   contentType: string;
 }
 
+/** An account nobody could ever recognise again is refused, whichever backend holds it. */
+export function requireAccountIdentity(set: Record<string, unknown>): void {
+  if (['name', 'phone', 'email'].every((f) => set[f] === undefined || set[f] === '')) {
+    throw unprocessable('an account needs at least a name, a phone or an email', [
+      { field: 'name', message: 'give at least one of name, phone or email' },
+    ]);
+  }
+}
+
 const NEWEST_FIRST = [{ field: 'id', direction: 'desc' as const }];
 
 /** Create, read, list and merge-update for one entity kind, in its configured field shape. */
@@ -149,11 +158,7 @@ export class CrmService {
       this.accounts.fields,
       'create',
     );
-    if (['name', 'phone', 'email'].every((f) => set[f] === undefined || set[f] === '')) {
-      throw unprocessable('an account needs at least a name, a phone or an email', [
-        { field: 'name', message: 'give at least one of name, phone or email' },
-      ]);
-    }
+    requireAccountIdentity(set);
     return this.accounts.create(set);
   }
 

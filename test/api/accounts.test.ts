@@ -1,3 +1,4 @@
+// The built-in CRM only; what every backend must do is in backend-contract.test.ts.
 import { startTestApp, type TestApp } from '../support/test-app';
 
 let t: TestApp;
@@ -74,22 +75,6 @@ describe('POST /api/v1/accounts', () => {
     expect(fetched.body.data).toEqual(account);
   });
 
-  test('When fields have the wrong types, then 422 names every one of them', async () => {
-    const res = await t.api
-      .post('/api/v1/accounts')
-      .send({ name: { first: 'x' }, email: 'not-an-email', phone: true });
-    expect(res.status).toBe(422);
-    expect(res.body.error.code).toBe('validation_failed');
-    const fields = (res.body.error.details as { field: string }[]).map((d) => d.field).sort();
-    expect(fields).toEqual(['email', 'name', 'phone']);
-  });
-
-  test('When no name, phone or email is given, then 422 says what an account needs', async () => {
-    const res = await t.api.post('/api/v1/accounts').send({ industry: 'x' });
-    expect(res.status).toBe(422);
-    expect(res.body.error.message).toMatch(/name, a phone or an email/);
-  });
-
   test('When a field name would be a query operator, then 422 refuses it', async () => {
     const res = await t.api.post('/api/v1/accounts').send({ name: 'x', $where: '1', 'a.b': 1 });
     expect(res.status).toBe(422);
@@ -123,18 +108,6 @@ describe('POST /api/v1/accounts', () => {
   });
 });
 
-describe('GET /api/v1/accounts/:id', () => {
-  test('When the id does not exist, then 404 names it', async () => {
-    const res = await t.api.get('/api/v1/accounts/nope');
-    expect(res.status).toBe(404);
-    expect(res.body.error).toEqual({
-      code: 'not_found',
-      message: 'account "nope" does not exist',
-      details: [],
-    });
-  });
-});
-
 describe('GET /api/v1/accounts (search)', () => {
   let bond: { id: string };
   beforeAll(async () => {
@@ -150,40 +123,14 @@ describe('GET /api/v1/accounts (search)', () => {
     });
   });
 
-  test.each([
-    ['E.164', '+16465550107'],
-    ['US local', '6465550107'],
-    ['US local standard', '(646) 555-0107'],
-    ['international', '+1 646 555 0107'],
-    ['automatic search pattern', '*646*555*0107'],
-    ['with a leading 1', '16465550107'],
-    ['dotted', '646.555.0107'],
-  ])('When searching by phone written %s, then the account is found', async (_label, phone) => {
-    const res = await t.api.get('/api/v1/accounts').query({ phone });
-    expect(res.status).toBe(200);
-    expect(res.body.data.map((a: { id: string }) => a.id)).toEqual([bond.id]);
-    expect(res.body.meta).toEqual({ total: 1, limit: 50, offset: 0 });
-  });
-
   test('When searching a non-US number in another format, then it is found too', async () => {
     const res = await t.api.get('/api/v1/accounts').query({ phone: '+442079460958' });
     expect(res.body.data.map((a: { name: string }) => a.name)).toEqual(['Search Moneypenny']);
   });
 
-  test('When searching by email in another case, then the account is found', async () => {
-    const res = await t.api.get('/api/v1/accounts').query({ email: 'search.bond@mi6.CO.UK' });
-    expect(res.body.data.map((a: { id: string }) => a.id)).toEqual([bond.id]);
-  });
-
   test('When searching by an alias of a field, then it filters that field', async () => {
     const res = await t.api.get('/api/v1/accounts').query({ fullName: 'Search Bond' });
     expect(res.body.data.map((a: { id: string }) => a.id)).toEqual([bond.id]);
-  });
-
-  test('When nothing matches, then the list is empty, not an error', async () => {
-    const res = await t.api.get('/api/v1/accounts').query({ phone: '+19998887777' });
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual({ data: [], meta: { total: 0, limit: 50, offset: 0 } });
   });
 
   test('When the phone is not a number at all, then nothing matches', async () => {
@@ -219,12 +166,6 @@ describe('GET /api/v1/accounts (search)', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.details[0].field).toBe('criteria');
     expect(res.body.error.message).toMatch(/column \d+/);
-  });
-
-  test('When an unknown query parameter is given, then 400 names it instead of ignoring it', async () => {
-    const res = await t.api.get('/api/v1/accounts').query({ phonenumbr: '123' });
-    expect(res.status).toBe(400);
-    expect(res.body.error.details[0]).toMatchObject({ field: 'phonenumbr' });
   });
 
   test('When a filter is empty, then 400 says it must not be empty', async () => {

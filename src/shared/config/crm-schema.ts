@@ -80,7 +80,42 @@ const entity = (name: EntityName) =>
       }
     });
 
+const fieldMap = z
+  .record(identifier, nonEmptyString())
+  .default({})
+  .superRefine((map, ctx) => {
+    const seen = new Map<string, string>();
+    for (const [field, downstream] of Object.entries(map)) {
+      const other = seen.get(downstream);
+      if (other !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `"${downstream}" is already the downstream field of "${other}"`,
+        });
+      }
+      seen.set(downstream, field);
+    }
+  })
+  .describe("crm-bridge field → the downstream object's field; unlisted fields keep their names");
+
+export const crmBackends = ['builtin', 'remote'] as const;
+
 export const crmSchema = z.strictObject({
+  backend: z
+    .enum(crmBackends)
+    .default('builtin')
+    .describe(
+      "builtin: the store holds the CRM; remote: every /api/v1 call goes to generic-api.yaml's CRM.",
+    ),
+  remote: z
+    .strictObject({
+      accountFields: fieldMap,
+      recordFields: fieldMap,
+      commentFields: fieldMap,
+    })
+    .default({ accountFields: {}, recordFields: {}, commentFields: {} })
+    .describe("Middleware mode: how the downstream CRM's objects read in crm-bridge's shape."),
   defaultRegion: z
     .string()
     .regex(/^[A-Z]{2}$/, 'must be a two-letter region code such as US')
