@@ -1,4 +1,5 @@
 import express, { type Request, type Response, Router } from 'express';
+import type { AttachmentView } from '../api/openapi/crm-operations';
 import type { CrmConfig } from '../shared/config/crm-schema';
 import { AppError } from '../shared/errors/app-error';
 import type { Attachment, CrmService, Page } from './crm-service';
@@ -34,7 +35,7 @@ export function crmRoutes(options: CrmRoutesOptions): Router {
 
   const origin = (req: Request): string =>
     options.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-  const withUrl = (req: Request, a: Attachment) => ({
+  const withUrl = (req: Request, a: Attachment): AttachmentView => ({
     ...a,
     url: `${origin(req)}/api/v1/records/${encodeURIComponent(a.recordId)}/attachments/${encodeURIComponent(a.id)}`,
   });
