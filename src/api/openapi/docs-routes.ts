@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import express, { Router } from 'express';
+import express, { type RequestHandler, Router } from 'express';
 import type { AppConfig } from '../../shared/config/app-config';
 import { securityHeaders } from '../../web/security-headers';
 import { cookiePolicy } from '../../web/web-session';
@@ -12,6 +12,15 @@ export const DOCS_PATH = '/docs';
 const SWAGGER_UI_DIR = path.dirname(require.resolve('swagger-ui-dist/package.json'));
 /** The parts of swagger-ui-dist the page loads; its own index and petstore initializer are not served. */
 const SWAGGER_UI_FILES = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'favicon-32x32.png']);
+
+/** The pages' policy, plus the `data:` SVG icons swagger-ui.css draws (images only, no script). */
+const allowDataImages: RequestHandler = (_req, res, next) => {
+  res.setHeader(
+    'Content-Security-Policy',
+    `${String(res.getHeader('Content-Security-Policy'))};img-src 'self' data:`,
+  );
+  next();
+};
 
 export interface ApiDocsOptions {
   config: AppConfig;
@@ -46,6 +55,7 @@ export function apiDocsRoutes({ config, templatesDir }: ApiDocsOptions): Router 
       frameAncestors: config.server.web.frameAncestors,
       https: cookiePolicy(config.server).secure,
     }),
+    allowDataImages,
   );
   docs.get('/assets/:file', (req, res, next) => {
     const file = String(req.params.file);
