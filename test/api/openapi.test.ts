@@ -124,6 +124,7 @@ describe('Generic API hints', () => {
         'updateRecord',
         'updateRecord',
         'uploadFile',
+        'uploadFile',
       ].sort(),
     );
     for (const hint of all) {

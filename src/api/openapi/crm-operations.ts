@@ -6,7 +6,7 @@ import { errors, JSON_BODY_ERRORS } from './error-responses';
 import type { Operation, QueryParameter } from './operation';
 
 /** An attachment as the API answers it: the stored metadata and its download URL. */
-export const attachmentView = z.object({
+const attachmentView = z.object({
   id: z.string(),
   recordId: z.string(),
   filename: z.string(),
@@ -287,6 +287,13 @@ export function crmOperations(config: CrmConfig, maxPageSize: number): Operation
       responses: {
         200: { description: 'the file', content: { '*/*': null } },
         ...errors([404]),
+      },
+      portal: {
+        setting: 'Upload a file',
+        configKey: 'uploadFile',
+        note:
+          'with attachmentType id, the Attachment builder URL is this path with {RECORD_ID} and ' +
+          '{ATTACHMENT_ID}',
       },
     },
   ];

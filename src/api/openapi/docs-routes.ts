@@ -7,10 +7,10 @@ import { cookiePolicy } from '../../web/web-session';
 import { apiOperations, OPENAPI_PATH } from './api-operations';
 import { openApiDocument } from './document';
 
-export const DOCS_PATH = '/docs';
+const DOCS_PATH = '/docs';
 
 const SWAGGER_UI_DIR = path.dirname(require.resolve('swagger-ui-dist/package.json'));
-/** The parts of swagger-ui-dist the page loads; its own index and petstore initializer are not served. */
+/** The parts of swagger-ui-dist the page loads (not its own index and petstore initializer). */
 const SWAGGER_UI_FILES = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'favicon-32x32.png']);
 
 /** The pages' policy, plus the `data:` SVG icons swagger-ui.css draws (images only, no script). */

@@ -128,7 +128,8 @@ export function openApiDocument(operations: Operation[], options: DocumentOption
       description:
         'The Custom CRM that the CCAI Platform Generic API calls, and the session-outcome intake. ' +
         'Operations the Portal uses say which Generic API setting they serve and where its ' +
-        'Response Data Location points (also as x-ccaip-generic-api).',
+        'Response Data Location points (also as x-ccaip-generic-api); the others are not called ' +
+        'by the Portal.',
     },
     servers: [{ url: options.server.publicUrl?.replace(/\/$/, '') ?? '/' }],
     paths,

@@ -10,7 +10,7 @@ const when = z.iso.datetime();
 const known = { session: z.string(), duplicate: z.boolean(), record: z.string().optional() };
 
 /** `POST /sessions` answers what will happen: the email's due time and recipient, or why none. */
-export const sessionAnswer = z.union([
+const sessionAnswer = z.union([
   z.object({ ...known, email: z.literal('none'), reason: z.string() }),
   z.object({ ...known, email: z.enum(['scheduled', 'sent']), to: z.string(), dueAt: when }),
 ]);
@@ -29,7 +29,7 @@ const emailState = z.discriminatedUnion('state', [
 ]) satisfies z.ZodType<EmailState>;
 
 /** `GET /sessions/{key}`: the stored session, its email and its queue job. */
-export const sessionStatus = z.object({
+const sessionStatus = z.object({
   session: z.string(),
   kind: z.enum(['call', 'chat']),
   status: z.string(),
