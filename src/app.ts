@@ -1,6 +1,7 @@
 import path from 'node:path';
 import express, { type Express } from 'express';
 import { queueDashboard } from './admin/queue-dashboard';
+import { apiDocsRoutes } from './api/openapi/docs-routes';
 import { apiRouter } from './api/api-router';
 import { healthRoutes, type ReadinessCheck } from './api/health-routes';
 import { createCrmBackend } from './crm/create-backend';
@@ -117,6 +118,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     templatesDir: deps.templatesDir ?? TEMPLATES_DIR,
   });
   // --- end of OAuth (its routes are mounted after the web pages' session, below) ---
+  // OpenAPI document and Swagger UI (src/api/openapi): before /api/v1, they need no credentials.
+  app.use(apiDocsRoutes({ config, templatesDir: deps.templatesDir ?? TEMPLATES_DIR }));
   app.use(
     '/api/v1',
     apiRouter({

@@ -100,7 +100,7 @@ function coerceBoolean(value: unknown): Coerced {
   return { ok: false, message: `expected true or false, got ${describe(value)}` };
 }
 
-const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+$/;
+export const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+$/;
 
 function coerce(value: unknown, spec: FieldSpec): Coerced {
   switch (spec.type) {

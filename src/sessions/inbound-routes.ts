@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { AppError } from '../shared/errors/app-error';
 import type { InboundEmailService } from './inbound-email';
 
-const MIME_TYPES = ['message/rfc822', 'text/plain', 'application/octet-stream'];
+export const MIME_TYPES = ['message/rfc822', 'text/plain', 'application/octet-stream'];
 
 /** `POST /inbound-email`: a raw MIME session-outcome email, applied to the built-in CRM. */
 export function inboundRoutes(inbound: InboundEmailService, limitBytes: number): Router {

@@ -1,14 +1,15 @@
 import { Router } from 'express';
+import type { SessionAnswer, SessionStatus } from '../api/openapi/sessions-operations';
 import type { JobQueue } from '../shared/queue/queue-port';
 import type { OutcomeJob, ReceiveResult, SessionsService } from './sessions-service';
 
 /** The answer names what will happen: the email's due time and recipient, or why there is none. */
-function answer(result: ReceiveResult): { status: number; body: Record<string, unknown> } {
+function answer(result: ReceiveResult): { status: number; body: SessionAnswer } {
   const { key, duplicate, email, record } = result;
   const base = { session: key, duplicate, ...(record !== undefined && { record }) };
   if (email.state === 'none')
     return { status: 200, body: { ...base, email: 'none', reason: email.reason } };
-  const body = { ...base, email: email.state, to: email.to, dueAt: email.dueAt };
+  const body: SessionAnswer = { ...base, email: email.state, to: email.to, dueAt: email.dueAt };
   // 202: accepted for later delivery. A repeat schedules nothing new, so it is a plain 200.
   return { status: duplicate ? 200 : 202, body };
 }
@@ -22,7 +23,7 @@ export function sessionsRoutes(sessions: SessionsService, queue: JobQueue<Outcom
   router.get('/sessions/:key', async (req, res) => {
     const doc = await sessions.get(String(req.params.key));
     const job = await queue.get(doc.id);
-    res.json({
+    const status: SessionStatus = {
       session: doc.id,
       kind: doc.kind,
       status: doc.status,
@@ -37,8 +38,9 @@ export function sessionsRoutes(sessions: SessionsService, queue: JobQueue<Outcom
         },
       }),
       ...(doc.record !== undefined && { record: doc.record }),
-      data: JSON.parse(doc.payload) as unknown,
-    });
+      data: JSON.parse(doc.payload) as Record<string, unknown>,
+    };
+    res.json(status);
   });
   return router;
 }

@@ -7,6 +7,7 @@ import { type Composed, composeApp, type ServicesEnv } from '../../src/compose';
 import type { AppConfig } from '../../src/shared/config/app-config';
 import { formatProblem, loadConfig } from '../../src/shared/config/load-config';
 import { createLogger } from '../../src/shared/log/logger';
+import { checkAnswersAgainstDocument } from './api-contract';
 
 export const TEST_CREDENTIALS = {
   username: 'ccaip',
@@ -80,6 +81,8 @@ export interface TestAppOptions {
   dataDir?: string;
   /** Start the outcome-email worker (default true). */
   workers?: boolean;
+  /** Check every answer the agents get against the served OpenAPI document (default true). */
+  apiContract?: boolean;
 }
 
 /**
@@ -106,6 +109,7 @@ export async function startTestApp(
   );
   if (opts.workers !== false) composed.app.startWorkers();
   const agent = supertest.agent(composed.app.express);
+  if (opts.apiContract !== false) await checkAnswersAgainstDocument(agent);
   return {
     ...composed,
     dataDir,
