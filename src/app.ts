@@ -1,6 +1,7 @@
 import path from 'node:path';
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import { queueDashboard } from './admin/queue-dashboard';
+import { apiAuth } from './api/api-auth';
 import { apiRouter } from './api/api-router';
 import { healthRoutes, type ReadinessCheck } from './api/health-routes';
 import { CrmService } from './crm/crm-service';
@@ -17,6 +18,11 @@ import { errorHandler, notFoundHandler } from './shared/http/error-handler';
 import { requestId } from './shared/http/request-id';
 import type { Logger } from './shared/log/logger';
 import type { Mailer } from './shared/mail/mail-port';
+import { countingJobHandler, countingMailer } from './shared/metrics/email-metrics';
+import { httpMetrics } from './shared/metrics/http-metrics';
+import type { Metrics } from './shared/metrics/metrics';
+import { metricsGuard, metricsRoute } from './shared/metrics/metrics-endpoint';
+import { watchQueues } from './shared/metrics/queue-metrics';
 import type { JobQueue, QueuePort } from './shared/queue/queue-port';
 import { requireStaff } from './web/staff-auth';
 import type { Store } from './shared/store/store-port';
@@ -34,6 +40,8 @@ export interface AppDeps {
   /** OUTCOME_EMAIL_DELAY_MS: overrides outcomeEmail.delayMinutes. */
   outcomeEmailDelayMs?: number;
   templatesDir?: string;
+  /** Set when metrics are on (config `metrics.enabled`): the app records into it. */
+  metrics?: Metrics;
 }
 
 export interface App {
@@ -43,6 +51,8 @@ export interface App {
   inbound: InboundEmailService;
   /** Starts the outcome-email worker: separate from building, so tests choose when. */
   startWorkers(): void;
+  /** GET /metrics behind its guard, when metrics are on; `metrics.listen` serves it elsewhere. */
+  metricsRoute?: Router;
 }
 
 function readinessChecks(
@@ -79,10 +89,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { config, store, logger } = deps;
   const crm = await CrmService.open(store, config.crm);
   const outcomeQueue = deps.queue.queue<OutcomeJob>(OUTCOME_QUEUE);
+  const { metrics } = deps;
   const sessions = new SessionsService({
     store,
     queue: outcomeQueue,
-    mailer: deps.mailer,
+    mailer: metrics ? countingMailer(deps.mailer, metrics) : deps.mailer,
     crm,
     settings: config.server.outcomeEmail,
     templates: await loadOutcomeTemplates(deps.templatesDir ?? TEMPLATES_DIR),
@@ -95,6 +106,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  if (metrics) app.use(httpMetrics(app, metrics));
   app.use(requestId);
   app.use(accessLog(logger));
   app.use(healthRoutes(readinessChecks(deps, outcomeQueue)));
@@ -106,6 +118,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     templatesDir: deps.templatesDir ?? TEMPLATES_DIR,
   });
   // --- end of OAuth (its routes are mounted after the web pages' session, below) ---
+  const scrapeRoute =
+    metrics &&
+    metricsRoute(
+      metrics,
+      metricsGuard(config.server.metrics, apiAuth(config.server.api.auth, oauth.verifyBearer)),
+    );
+  if (metrics) watchQueues(metrics, [outcomeQueue as JobQueue<unknown>]);
+  if (scrapeRoute && !config.server.metrics.listen) app.use(scrapeRoute);
   app.use(
     '/api/v1',
     apiRouter({
@@ -144,11 +164,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(oauth.routes(web.session));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
+  const deliver = metrics
+    ? countingJobHandler(sessions.deliver, config.server.outcomeEmail.retry.attempts, metrics)
+    : sessions.deliver;
   return {
     express: app,
     crm,
     sessions,
     inbound,
-    startWorkers: () => outcomeQueue.process(sessions.deliver, { concurrency: 4 }),
+    startWorkers: () => outcomeQueue.process(deliver, { concurrency: 4 }),
+    ...(scrapeRoute && { metricsRoute: scrapeRoute }),
   };
 }

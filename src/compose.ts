@@ -4,6 +4,9 @@ import type { AppConfig } from './shared/config/app-config';
 import type { Logger } from './shared/log/logger';
 import { createMailer } from './shared/mail/create-mailer';
 import type { Mailer } from './shared/mail/mail-port';
+import { createMetrics, type Metrics } from './shared/metrics/metrics';
+import { startMetricsListener } from './shared/metrics/metrics-listener';
+import { timedStore } from './shared/metrics/store-metrics';
 import { createQueuePort } from './shared/queue/create-queue';
 import type { QueuePort } from './shared/queue/queue-port';
 import { createStore } from './shared/store/create-store';
@@ -29,6 +32,10 @@ export interface Composed {
   mailer: Mailer;
   /** The port the inbound SMTP listener took, when INBOUND_SMTP_PORT started one. */
   inboundSmtpPort?: number;
+  /** What the app records into, when `metrics.enabled`; e.g. for outboundObserver(metrics). */
+  metrics?: Metrics;
+  /** The port the separate metrics listener took, when `metrics.listen` is set. */
+  metricsPort?: number;
   /** In shutdown order: intake first, then workers, then mail, the store last. */
   closers: { name: string; close(): Promise<void> }[];
 }
@@ -39,10 +46,12 @@ export async function composeApp(
   env: ServicesEnv,
   logger: Logger,
 ): Promise<Composed> {
-  const store = await createStore({
+  const metrics = config.server.metrics.enabled ? createMetrics() : undefined;
+  const adapter = await createStore({
     dataDir: env.dataDir,
     ...(env.mongodbUri && { mongodbUri: env.mongodbUri }),
   });
+  const store = metrics ? timedStore(adapter, metrics) : adapter;
   const queue = createQueuePort({
     store,
     ...(env.redisUrl && { redisUrl: env.redisUrl }),
@@ -63,6 +72,7 @@ export async function composeApp(
     mailer,
     logger,
     ...(env.outcomeEmailDelayMs !== undefined && { outcomeEmailDelayMs: env.outcomeEmailDelayMs }),
+    ...(metrics && { metrics }),
   });
   const closers: Composed['closers'] = [];
   let inboundSmtpPort: number | undefined;
@@ -77,6 +87,13 @@ export async function composeApp(
     inboundSmtpPort = smtp.port;
     closers.push({ name: 'inbound SMTP', close: () => smtp.close() });
   }
+  const { listen } = config.server.metrics;
+  let metricsPort: number | undefined;
+  if (listen && app.metricsRoute) {
+    const listener = await startMetricsListener({ ...listen, route: app.metricsRoute, logger });
+    metricsPort = listener.port;
+    closers.push({ name: 'metrics listener', close: () => listener.close() });
+  }
   closers.push(
     { name: 'queue', close: () => queue.close() },
     { name: 'mail', close: () => mailer.close() },
@@ -89,5 +106,7 @@ export async function composeApp(
     mailer,
     closers,
     ...(inboundSmtpPort !== undefined && { inboundSmtpPort }),
+    ...(metrics && { metrics }),
+    ...(metricsPort !== undefined && { metricsPort }),
   };
 }

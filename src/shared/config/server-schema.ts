@@ -30,6 +30,42 @@ const queueEmail = z.strictObject({
   to: z.string().default(''),
 });
 
+/**
+ * `/metrics` for Prometheus. Protected by default; `auth: none` only on a separate listener,
+ * which is where an unprotected endpoint belongs (loopback, or a network only Prometheus reaches).
+ */
+const metricsSettings = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    /** `api`: any credential the CRM API accepts; `bearer`: `token` only; `none`: no check. */
+    auth: z.enum(['api', 'bearer', 'none']).default('api'),
+    /** The bearer token Prometheus sends (`authorization: { credentials: … }`), with `auth: bearer`. */
+    token: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** Serve /metrics on this listener instead of the main port. */
+    listen: z
+      .strictObject({
+        host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535),
+      })
+      .optional(),
+  })
+  .superRefine((metrics, ctx) => {
+    if (metrics.auth === 'bearer' && metrics.token === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['token'], message: 'required with auth: bearer' });
+    }
+    if (metrics.auth !== 'bearer' && metrics.token !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['token'], message: 'used only with auth: bearer' });
+    }
+    if (metrics.auth === 'none' && metrics.listen === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth'],
+        message:
+          'none would let anyone who reaches the server read /metrics: use it only with listen (a separate listener, e.g. on 127.0.0.1)',
+      });
+    }
+  });
+
 export const serverSchema = z.strictObject({
   /** Base URL the API builds absolute links with (attachment URLs); default: from the request. */
   publicUrl: z.url().optional(),
@@ -136,6 +172,7 @@ export const serverSchema = z.strictObject({
   lookupUrls: z
     .strictObject({ ivr: z.string().optional(), web: z.string().optional() })
     .default({}),
+  metrics: metricsSettings.prefault({}),
 });
 
 export type ServerConfig = z.infer<typeof serverSchema>;
