@@ -172,6 +172,26 @@ describe('Metrics at /metrics', () => {
     expect((await fetch(`http://127.0.0.1:${t.metricsPort}/other`)).status).toBe(404);
   });
 
+  const redisTest = process.env.REDIS_URL ? test : test.skip;
+  if (!process.env.REDIS_URL)
+    console.warn('queue metrics on bull SKIPPED: set REDIS_URL to run them');
+
+  redisTest(
+    'When the queue is bull on Redis, then queue_jobs shows its scheduled email as delayed',
+    async () => {
+      t = await startTestApp({
+        configure: configured(),
+        services: { outcomeEmailDelayMs: 60_000, redisUrl: process.env.REDIS_URL ?? '' },
+      });
+      expect((await t.api.post('/api/v1/sessions').send(finishedCall())).status).toBe(202);
+      const samples = await scrape();
+      expect(valueOf(samples, 'queue_jobs', { queue: 'outcome-email', state: 'delayed' })).toBe(1);
+      expect(valueOf(samples, 'queue_jobs', { queue: 'outcome-email', state: 'completed' })).toBe(
+        0,
+      );
+    },
+  );
+
   test('When metrics.enabled is false, then there is no /metrics', async () => {
     t = await startTestApp(configured({ enabled: false }));
     expect(t.metrics).toBeUndefined();
