@@ -1,5 +1,5 @@
 import path from 'node:path';
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { queueDashboard } from './admin/queue-dashboard';
 import { apiAuth } from './api/api-auth';
 import { apiRouter } from './api/api-router';
@@ -21,7 +21,7 @@ import type { Mailer } from './shared/mail/mail-port';
 import { countingJobHandler, countingMailer } from './shared/metrics/email-metrics';
 import { httpMetrics } from './shared/metrics/http-metrics';
 import type { Metrics } from './shared/metrics/metrics';
-import { metricsGuard, metricsRoute } from './shared/metrics/metrics-endpoint';
+import { metricsGuard, metricsHandlers } from './shared/metrics/metrics-endpoint';
 import { watchQueues } from './shared/metrics/queue-metrics';
 import type { JobQueue, QueuePort } from './shared/queue/queue-port';
 import { requireStaff } from './web/staff-auth';
@@ -51,8 +51,8 @@ export interface App {
   inbound: InboundEmailService;
   /** Starts the outcome-email worker: separate from building, so tests choose when. */
   startWorkers(): void;
-  /** GET /metrics behind its guard, when metrics are on; `metrics.listen` serves it elsewhere. */
-  metricsRoute?: Router;
+  /** GET /metrics, guard first, when metrics are on: mounted here unless `metrics.listen`. */
+  metricsHandlers?: RequestHandler[];
 }
 
 function readinessChecks(
@@ -118,14 +118,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     templatesDir: deps.templatesDir ?? TEMPLATES_DIR,
   });
   // --- end of OAuth (its routes are mounted after the web pages' session, below) ---
-  const scrapeRoute =
+  const scrape =
     metrics &&
-    metricsRoute(
+    metricsHandlers(
       metrics,
       metricsGuard(config.server.metrics, apiAuth(config.server.api.auth, oauth.verifyBearer)),
     );
   if (metrics) watchQueues(metrics, [outcomeQueue as JobQueue<unknown>]);
-  if (scrapeRoute && !config.server.metrics.listen) app.use(scrapeRoute);
+  if (scrape && !config.server.metrics.listen) app.get('/metrics', ...scrape);
   app.use(
     '/api/v1',
     apiRouter({
@@ -173,6 +173,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
     sessions,
     inbound,
     startWorkers: () => outcomeQueue.process(deliver, { concurrency: 4 }),
-    ...(scrapeRoute && { metricsRoute: scrapeRoute }),
+    ...(scrape && { metricsHandlers: scrape }),
   };
 }

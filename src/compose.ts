@@ -89,8 +89,12 @@ export async function composeApp(
   }
   const { listen } = config.server.metrics;
   let metricsPort: number | undefined;
-  if (listen && app.metricsRoute) {
-    const listener = await startMetricsListener({ ...listen, route: app.metricsRoute, logger });
+  if (listen && app.metricsHandlers) {
+    const listener = await startMetricsListener({
+      ...listen,
+      handlers: app.metricsHandlers,
+      logger,
+    });
     metricsPort = listener.port;
     closers.push({ name: 'metrics listener', close: () => listener.close() });
   }

@@ -1,4 +1,4 @@
-import { type RequestHandler, Router } from 'express';
+import type { RequestHandler } from 'express';
 import type { ServerConfig } from '../config/server-schema';
 import { AppError } from '../errors/app-error';
 import { secretMatcher } from '../security/constant-time';
@@ -44,12 +44,11 @@ export function metricsGuard(
   }
 }
 
-/** `GET /metrics`: the Prometheus exposition text, behind `guards`. */
-export function metricsRoute(metrics: Metrics, guards: RequestHandler[]): Router {
-  const router = Router();
-  router.get('/metrics', ...guards, async (_req, res) => {
+/** The handlers of `GET /metrics`: `guards`, then the Prometheus exposition text. */
+export function metricsHandlers(metrics: Metrics, guards: RequestHandler[]): RequestHandler[] {
+  const scrapeHandler: RequestHandler = async (_req, res) => {
     const { contentType, text } = await scrape(metrics);
     res.set({ 'Content-Type': contentType, 'Cache-Control': 'no-store' }).send(text);
-  });
-  return router;
+  };
+  return [...guards, scrapeHandler];
 }

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import express, { type Router } from 'express';
+import express, { type RequestHandler } from 'express';
 import { errorHandler, notFoundHandler } from '../http/error-handler';
 import type { Logger } from '../log/logger';
 
@@ -13,12 +13,13 @@ export interface MetricsListener {
 export async function startMetricsListener(options: {
   host: string;
   port: number;
-  route: Router;
+  /** GET /metrics, guard included (metricsHandlers). */
+  handlers: RequestHandler[];
   logger: Logger;
 }): Promise<MetricsListener> {
   const app = express();
   app.disable('x-powered-by');
-  app.use(options.route);
+  app.get('/metrics', ...options.handlers);
   app.use(notFoundHandler);
   app.use(errorHandler(options.logger));
   const server = http.createServer(app);
