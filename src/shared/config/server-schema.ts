@@ -36,18 +36,29 @@ const queueEmail = z.strictObject({
  */
 const metricsSettings = z
   .strictObject({
-    enabled: z.boolean().default(true),
-    /** `api`: any credential the CRM API accepts; `bearer`: `token` only; `none`: no check. */
-    auth: z.enum(['api', 'bearer', 'none']).default('api'),
-    /** The bearer token Prometheus sends (`authorization: { credentials: … }`), with `auth: bearer`. */
-    token: z.string().min(16, 'must be at least 16 characters').optional(),
-    /** Serve /metrics on this listener instead of the main port. */
+    enabled: z.boolean().default(true).describe('Serve Prometheus metrics at /metrics'),
+    auth: z
+      .enum(['api', 'bearer', 'none'])
+      .default('api')
+      .describe(
+        'Who may scrape: api (any credential /api/v1 accepts), bearer (only token), none (only with listen)',
+      ),
+    token: z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .optional()
+      .describe('The bearer token Prometheus sends, with auth: bearer; compared in constant time'),
     listen: z
       .strictObject({
-        host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
-        port: z.number().int().min(0).max(65535),
+        host: z
+          .string()
+          .min(1, 'must not be empty')
+          .default('127.0.0.1')
+          .describe('Interface of the metrics listener'),
+        port: z.number().int().min(0).max(65535).describe('Port of the metrics listener'),
       })
-      .optional(),
+      .optional()
+      .describe('Serve /metrics on a listener of its own instead of the main port'),
   })
   .superRefine((metrics, ctx) => {
     if (metrics.auth === 'bearer' && metrics.token === undefined) {
@@ -172,7 +183,7 @@ export const serverSchema = z.strictObject({
   lookupUrls: z
     .strictObject({ ivr: z.string().optional(), web: z.string().optional() })
     .default({}),
-  metrics: metricsSettings.prefault({}),
+  metrics: metricsSettings.prefault({}).describe('Prometheus metrics at /metrics'),
 });
 
 export type ServerConfig = z.infer<typeof serverSchema>;
