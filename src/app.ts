@@ -1,7 +1,8 @@
 import path from 'node:path';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { queueDashboard } from './admin/queue-dashboard';
 import { apiDocsRoutes } from './api/openapi/docs-routes';
+import { apiAuth } from './api/api-auth';
 import { apiRouter } from './api/api-router';
 import { healthRoutes, type ReadinessCheck } from './api/health-routes';
 import { createCrmBackend } from './crm/create-backend';
@@ -20,6 +21,12 @@ import { errorHandler, notFoundHandler } from './shared/http/error-handler';
 import { requestId } from './shared/http/request-id';
 import type { Logger } from './shared/log/logger';
 import type { Mailer } from './shared/mail/mail-port';
+import { countingJobHandler, countingMailer } from './shared/metrics/email-metrics';
+import { httpMetrics } from './shared/metrics/http-metrics';
+import type { Metrics } from './shared/metrics/metrics';
+import { metricsGuard, metricsHandlers } from './shared/metrics/metrics-endpoint';
+import { outboundObserver } from './shared/metrics/outbound-metrics';
+import { watchQueues } from './shared/metrics/queue-metrics';
 import type { JobQueue, QueuePort } from './shared/queue/queue-port';
 import { requireStaff } from './web/staff-auth';
 import type { Store } from './shared/store/store-port';
@@ -39,6 +46,8 @@ export interface AppDeps {
   templatesDir?: string;
   /** Middleware mode (crm.yaml backend: remote): sees each outbound CRM request, secrets masked. */
   onOutboundExchange?: (exchange: Exchange) => void;
+  /** Set when metrics are on (config `metrics.enabled`): the app records into it. */
+  metrics?: Metrics;
 }
 
 export interface App {
@@ -48,6 +57,8 @@ export interface App {
   inbound: InboundEmailService;
   /** Starts the outcome-email worker: separate from building, so tests choose when. */
   startWorkers(): void;
+  /** GET /metrics, guard first, when metrics are on: mounted here unless `metrics.listen`. */
+  metricsHandlers?: RequestHandler[];
 }
 
 function readinessChecks(
@@ -79,22 +90,35 @@ function readinessChecks(
   ];
 }
 
+/** One observer calling each given one in turn; undefined when none is given. */
+function fanOut<T>(
+  observers: (((value: T) => void) | undefined)[],
+): ((value: T) => void) | undefined {
+  const present = observers.filter((o) => o !== undefined);
+  if (present.length <= 1) return present[0];
+  return (value) => {
+    for (const observe of present) observe(value);
+  };
+}
+
 /** Builds the whole HTTP application from its dependencies; it listens nowhere by itself. */
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, store, logger } = deps;
+  const { metrics } = deps;
   const crm = await CrmService.open(store, config.crm);
+  const onExchange = fanOut([deps.onOutboundExchange, metrics && outboundObserver(metrics)]);
   // /api/v1 runs on crm.yaml's backend; pages, sessions and inbound email keep the built-in CRM.
   const backend = await createCrmBackend({
     config,
     crm,
     store,
-    ...(deps.onOutboundExchange && { onExchange: deps.onOutboundExchange }),
+    ...(onExchange && { onExchange }),
   });
   const outcomeQueue = deps.queue.queue<OutcomeJob>(OUTCOME_QUEUE);
   const sessions = new SessionsService({
     store,
     queue: outcomeQueue,
-    mailer: deps.mailer,
+    mailer: metrics ? countingMailer(deps.mailer, metrics) : deps.mailer,
     crm,
     settings: config.server.outcomeEmail,
     templates: await loadOutcomeTemplates(deps.templatesDir ?? TEMPLATES_DIR),
@@ -107,6 +131,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  if (metrics) app.use(httpMetrics(app, metrics));
   app.use(requestId);
   app.use(accessLog(logger));
   app.use(healthRoutes(readinessChecks(deps, outcomeQueue)));
@@ -120,6 +145,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // --- end of OAuth (its routes are mounted after the web pages' session, below) ---
   // OpenAPI document and Swagger UI (src/api/openapi): before /api/v1, they need no credentials.
   app.use(apiDocsRoutes({ config, templatesDir: deps.templatesDir ?? TEMPLATES_DIR }));
+  const scrape =
+    metrics &&
+    metricsHandlers(
+      metrics,
+      metricsGuard(config.server.metrics, apiAuth(config.server.api.auth, oauth.verifyBearer)),
+    );
+  if (metrics) watchQueues(metrics, [outcomeQueue as JobQueue<unknown>]);
+  if (scrape && !config.server.metrics.listen) app.get('/metrics', ...scrape);
   app.use(
     '/api/v1',
     apiRouter({
@@ -157,11 +190,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(oauth.routes(web.session));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
+  const deliver = metrics
+    ? countingJobHandler(sessions.deliver, config.server.outcomeEmail.retry.attempts, metrics)
+    : sessions.deliver;
   return {
     express: app,
     crm,
     sessions,
     inbound,
-    startWorkers: () => outcomeQueue.process(sessions.deliver, { concurrency: 4 }),
+    startWorkers: () => outcomeQueue.process(deliver, { concurrency: 4 }),
+    ...(scrape && { metricsHandlers: scrape }),
   };
 }

@@ -5,6 +5,9 @@ import type { Logger } from './shared/log/logger';
 import { createMailer } from './shared/mail/create-mailer';
 import type { Mailer } from './shared/mail/mail-port';
 import { isBullQueuePort } from './shared/queue/bull-queue';
+import { createMetrics, type Metrics } from './shared/metrics/metrics';
+import { startMetricsListener } from './shared/metrics/metrics-listener';
+import { timedStore } from './shared/metrics/store-metrics';
 import { createQueuePort } from './shared/queue/create-queue';
 import type { QueuePort } from './shared/queue/queue-port';
 import { createStore } from './shared/store/create-store';
@@ -36,6 +39,10 @@ export interface Composed {
    * its queue closes, after the drain.
    */
   pauseWorkers(): Promise<void>;
+  /** What the app records into, when `metrics.enabled`; e.g. for outboundObserver(metrics). */
+  metrics?: Metrics;
+  /** The port the separate metrics listener took, when `metrics.listen` is set. */
+  metricsPort?: number;
   /** In shutdown order: intake first, then workers, then mail, the store last. */
   closers: { name: string; close(): Promise<void> }[];
 }
@@ -47,10 +54,12 @@ export async function composeApp(
   logger: Logger,
   hooks: Pick<AppDeps, 'onOutboundExchange'> = {},
 ): Promise<Composed> {
-  const store = await createStore({
+  const metrics = config.server.metrics.enabled ? createMetrics() : undefined;
+  const adapter = await createStore({
     dataDir: env.dataDir,
     ...(env.mongodbUri && { mongodbUri: env.mongodbUri }),
   });
+  const store = metrics ? timedStore(adapter, metrics) : adapter;
   const queue = createQueuePort({
     store,
     ...(env.redisUrl && { redisUrl: env.redisUrl }),
@@ -72,6 +81,7 @@ export async function composeApp(
     logger,
     ...(env.outcomeEmailDelayMs !== undefined && { outcomeEmailDelayMs: env.outcomeEmailDelayMs }),
     ...hooks,
+    ...(metrics && { metrics }),
   });
   const closers: Composed['closers'] = [];
   let inboundSmtpPort: number | undefined;
@@ -86,6 +96,17 @@ export async function composeApp(
     inboundSmtpPort = smtp.port;
     closers.push({ name: 'inbound SMTP', close: () => smtp.close() });
   }
+  const { listen } = config.server.metrics;
+  let metricsPort: number | undefined;
+  if (listen && app.metricsHandlers) {
+    const listener = await startMetricsListener({
+      ...listen,
+      handlers: app.metricsHandlers,
+      logger,
+    });
+    metricsPort = listener.port;
+    closers.push({ name: 'metrics listener', close: () => listener.close() });
+  }
   closers.push(
     { name: 'queue', close: () => queue.close() },
     { name: 'mail', close: () => mailer.close() },
@@ -99,6 +120,8 @@ export async function composeApp(
     pauseWorkers: () => pauseWorkers(queue),
     closers,
     ...(inboundSmtpPort !== undefined && { inboundSmtpPort }),
+    ...(metrics && { metrics }),
+    ...(metricsPort !== undefined && { metricsPort }),
   };
 }
 

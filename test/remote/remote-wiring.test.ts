@@ -44,7 +44,7 @@ test('When the flows run on the example, then the account is found again and a c
   ]);
 });
 
-test('When the server runs in middleware mode, then the outbound hook sees each exchange, secrets masked', async () => {
+test('When the server runs in middleware mode, then the outbound hook and the metrics see each exchange, secrets masked', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bridge-remote-'));
   const exchanges: Exchange[] = [];
   const composed = await composeApp(
@@ -64,6 +64,12 @@ test('When the server runs in middleware mode, then the outbound hook sees each 
     expect(exchange?.request).toMatchObject({ endpoint: 'createAccount', method: 'POST' });
     expect(exchange?.response?.status).toBe(201);
     expect(JSON.stringify(exchange)).not.toContain(ACME_KEY);
+    const scrape = await supertest(composed.app.express)
+      .get('/metrics')
+      .auth(TEST_CREDENTIALS.username, TEST_CREDENTIALS.password);
+    expect(scrape.text).toMatch(
+      /^outbound_request_duration_seconds_count\{endpoint="createAccount",status="201"\} 1$/m,
+    );
   } finally {
     for (const closer of composed.closers) await closer.close();
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -35,6 +35,53 @@ const queueEmail = z.strictObject({
   to: z.string().default('').describe('Recipients for this queue, comma-separated'),
 });
 
+/**
+ * `/metrics` for Prometheus. Protected by default; `auth: none` only on a separate listener,
+ * which is where an unprotected endpoint belongs (loopback, or a network only Prometheus reaches).
+ */
+const metricsSettings = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Serve Prometheus metrics at /metrics'),
+    auth: z
+      .enum(['api', 'bearer', 'none'])
+      .default('api')
+      .describe(
+        'Who may scrape: api (any credential /api/v1 accepts), bearer (only token), none (only with listen)',
+      ),
+    token: z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .optional()
+      .describe('The bearer token Prometheus sends, with auth: bearer; compared in constant time'),
+    listen: z
+      .strictObject({
+        host: z
+          .string()
+          .min(1, 'must not be empty')
+          .default('127.0.0.1')
+          .describe('Interface of the metrics listener'),
+        port: z.number().int().min(0).max(65535).describe('Port of the metrics listener'),
+      })
+      .optional()
+      .describe('Serve /metrics on a listener of its own instead of the main port'),
+  })
+  .superRefine((metrics, ctx) => {
+    if (metrics.auth === 'bearer' && metrics.token === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['token'], message: 'required with auth: bearer' });
+    }
+    if (metrics.auth !== 'bearer' && metrics.token !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['token'], message: 'used only with auth: bearer' });
+    }
+    if (metrics.auth === 'none' && metrics.listen === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth'],
+        message:
+          'none would let anyone who reaches the server read /metrics: use it only with listen (a separate listener, e.g. on 127.0.0.1)',
+      });
+    }
+  });
+
 export const serverSchema = z.strictObject({
   publicUrl: z
     .url()
@@ -218,6 +265,7 @@ export const serverSchema = z.strictObject({
     })
     .default({})
     .describe('Custom lookup URLs, templated with session variables'),
+  metrics: metricsSettings.prefault({}).describe('Prometheus metrics at /metrics'),
 });
 
 export type ServerConfig = z.infer<typeof serverSchema>;
