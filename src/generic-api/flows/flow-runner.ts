@@ -80,9 +80,14 @@ const DRY_RUN_ID = { ACCOUNT_ID: 'dry-run-account-id', RECORD_ID: 'dry-run-recor
  * URL do not count as search terms.
  */
 function hasSearchTerms(endpoint: CompiledEndpoint, vars: Variables): boolean {
-  const templated = endpoint.params.filter((p) => referencedVariables(p.template).length > 0);
-  if (templated.length === 0 || endpoint.method !== 'GET') return true;
-  return templated.some((p) => !isEmptyValue(renderTemplate(p.template, vars)));
+  if (endpoint.method !== 'GET') return true;
+  let templated = false;
+  for (const param of endpoint.params) {
+    if (referencedVariables(param.template).length === 0) continue;
+    if (!isEmptyValue(renderTemplate(param.template, vars))) return true;
+    templated = true;
+  }
+  return !templated;
 }
 
 const isSuccess = (status: number): boolean => status >= 200 && status < 300;
@@ -100,6 +105,8 @@ class FlowRun {
   private readonly result: FlowResult = { comments: 0, uploads: [] };
   /** Numbers already reported as unparsable: each is said once per run, not once per request. */
   private readonly unparsablePhones = new Set<string>();
+  /** The session's comments, worked out once per run (the full flow asks twice). */
+  private planned: SessionComment[] | undefined;
 
   constructor(
     private readonly input: FlowInput,
@@ -139,7 +146,7 @@ class FlowRun {
   }
 
   private step(endpoint: EndpointName, message: string): void {
-    this.emit({ type: 'step', endpoint, message });
+    if (this.options.onEvent) this.emit({ type: 'step', endpoint, message });
   }
 
   /** What a request to `endpoint` substitutes: only the variables it names are derived. */
@@ -310,7 +317,10 @@ class FlowRun {
 
   /** The session's comments; without a session, the COMMENT_BODY variable alone. */
   private plannedComments(): SessionComment[] {
-    if (this.input.session) return sessionComments(this.input.session, this.api.comments);
+    if (this.input.session) {
+      this.planned ??= sessionComments(this.input.session, this.api.comments);
+      return this.planned;
+    }
     const body = this.raw.COMMENT_BODY;
     if (body === undefined || body === null || body === '') {
       throw new FlowError(
