@@ -151,11 +151,11 @@ class FlowRun {
 
   /** What a request to `endpoint` substitutes: only the variables it names are derived. */
   private variables(endpoint: CompiledEndpoint, purpose: PhonePurpose, extra?: Raw): Variables {
-    const input = extra === undefined ? this.raw : { ...this.raw, ...extra };
-    return deriveVariables(input, {
+    return deriveVariables(this.raw, {
       purpose,
       formatPhone: this.formatPhone,
       names: endpoint.variables,
+      over: extra,
     });
   }
 

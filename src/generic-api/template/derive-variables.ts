@@ -32,50 +32,69 @@ export interface DeriveOptions {
    * result holds no others; their values are those a full derivation gives them. All by default.
    */
   names?: readonly string[];
+  /**
+   * Values that win over `input`'s, exactly as `{ ...input, ...over }` would (a comment's
+   * COMMENT_BODY over a session's values), without copying every given value per request.
+   */
+  over?: VariableInput;
 }
 
 /** The reference: LAST_NAME "defaults to -- if missing", so CRMs that require one still accept. */
 export const MISSING_LAST_NAME = '--';
 
-/** A given value by upper-case name, as text; undefined for no value. */
-type Given = (name: string) => string | undefined;
+/**
+ * Where given values are read: `over` wins over `input`, as in `{ ...input, ...over }`. Each is
+ * either a caller's own object, when every key is upper case, or a record of texts
+ * (createVariablesRecord).
+ */
+interface Given {
+  readonly input: VariableInput;
+  readonly over: VariableInput | undefined;
+}
 /** The value of one derived variable from the given values; undefined for no value. */
-type Derivation = (given: Given, options: DeriveOptions) => string | undefined;
+type Derivation = (source: Given, options: DeriveOptions) => string | undefined;
+
+/** The text given for an upper-case name; undefined for no value. */
+function given(source: Given, name: string): string | undefined {
+  const { input, over } = source;
+  const layer = over !== undefined && Object.hasOwn(over, name) ? over : input;
+  return Object.hasOwn(layer, name) ? givenText(layer[name], renderNumber) : undefined;
+}
 
 const formattedPhone =
   (name: string): Derivation =>
-  (given, options) => {
-    const raw = given(name);
+  (source, options) => {
+    const raw = given(source, name);
     return isGiven(raw) ? options.formatPhone(raw, options.purpose) : raw;
   };
 
 const duration =
   (name: string): Derivation =>
-  (given) => {
-    const raw = given(name);
+  (source) => {
+    const raw = given(source, name);
     return raw === undefined ? raw : formatDuration(raw);
   };
 
 /** FIRST_NAME is NAME's first word, LAST_NAME the rest as written (inner spacing kept). */
-function nameParts(given: Given): { first: string; rest: string } {
-  const name = (given('NAME') ?? '').trim();
+function nameParts(source: Given): { first: string; rest: string } {
+  const name = (given(source, 'NAME') ?? '').trim();
   const gap = name.search(/\s/);
   if (gap < 0) return { first: name, rest: '' };
   return { first: name.slice(0, gap), rest: name.slice(gap).trim() };
 }
 
-const firstName: Derivation = (given) => {
-  const written = given('FIRST_NAME');
+const firstName: Derivation = (source) => {
+  const written = given(source, 'FIRST_NAME');
   if (isGiven(written)) return written;
-  const { first } = nameParts(given);
+  const { first } = nameParts(source);
   return first === '' ? written : first;
 };
 
 // A blank LAST_NAME counts as missing too: the default exists so a required field is filled.
-const lastName: Derivation = (given) => {
-  const written = given('LAST_NAME');
+const lastName: Derivation = (source) => {
+  const written = given(source, 'LAST_NAME');
   if (isGiven(written)) return written;
-  const { rest } = nameParts(given);
+  const { rest } = nameParts(source);
   return rest === '' ? MISSING_LAST_NAME : rest;
 };
 
@@ -86,19 +105,19 @@ const lastName: Derivation = (given) => {
  * made-up one would match a different CRM identity). With the channel unknown we derive, because
  * callers like `simulate` rarely know it and the value is only ever a fallback.
  */
-const customUserId: Derivation = (given, { channel }) => {
-  const written = given('CUSTOM_USER_ID');
+const customUserId: Derivation = (source, { channel }) => {
+  const written = given(source, 'CUSTOM_USER_ID');
   if (isGiven(written)) return written;
   if (channel !== undefined && channel.toLowerCase() !== 'mobile') return written;
-  const email = (given('EMAIL') ?? '').trim();
+  const email = (given(source, 'EMAIL') ?? '').trim();
   // The last '@': a quoted local part may contain one, a domain never does.
   const at = email.lastIndexOf('@');
   return at > 0 ? email.slice(0, at) : written;
 };
 
-const descriptionHtml: Derivation = (given) => {
-  const description = given('TICKET_DESCRIPTION');
-  const written = given('TICKET_DESCRIPTION_HTML');
+const descriptionHtml: Derivation = (source) => {
+  const description = given(source, 'TICKET_DESCRIPTION');
+  const written = given(source, 'TICKET_DESCRIPTION_HTML');
   return description !== undefined && !isGiven(written) ? plainTextToHtml(description) : written;
 };
 
@@ -122,19 +141,24 @@ const KNOWN_NAMES: ReadonlySet<string> = new Set(variableNames);
  * variables fill in only where no non-blank value was given: explicit values always win.
  */
 export function deriveVariables(input: VariableInput, options: DeriveOptions): Variables {
-  const { names } = options;
-  if (names === undefined) {
-    return variablesOf(deriveAll(createVariablesRecord(input, renderNumber), options));
-  }
+  const { names, over } = options;
   // Keys all upper case (as flows hold them): each name is read where it is, no record is built.
-  const given: Given = hasUpperCaseKeys(input, KNOWN_NAMES)
-    ? (name) => givenText(Object.hasOwn(input, name) ? input[name] : undefined, renderNumber)
-    : reader(createVariablesRecord(input, renderNumber));
-  return variablesOf(deriveNamed(given, names, options));
-}
-
-function reader(values: Readonly<Record<string, string>>): Given {
-  return (name) => values[name];
+  if (
+    names !== undefined &&
+    hasUpperCaseKeys(input, KNOWN_NAMES) &&
+    (over === undefined || hasUpperCaseKeys(over, KNOWN_NAMES))
+  ) {
+    return variablesOf(deriveNamed({ input, over }, names, options));
+  }
+  const values = createVariablesRecord(
+    over === undefined ? input : { ...input, ...over },
+    renderNumber,
+  );
+  return variablesOf(
+    names === undefined
+      ? deriveAll(values, options)
+      : deriveNamed({ input: values, over: undefined }, names, options),
+  );
 }
 
 /**
@@ -142,23 +166,23 @@ function reader(values: Readonly<Record<string, string>>): Given {
  * replaced), never another derived one, so the order does not matter.
  */
 function deriveAll(values: Record<string, string>, options: DeriveOptions): Record<string, string> {
-  const given = reader(values);
+  const source: Given = { input: values, over: undefined };
   for (const [name, derive] of DERIVATIONS) {
-    const value = derive(given, options);
+    const value = derive(source, options);
     if (value !== undefined) values[name] = value;
   }
   return values;
 }
 
 function deriveNamed(
-  given: Given,
+  source: Given,
   names: readonly string[],
   options: DeriveOptions,
 ): Record<string, string> {
   const values = emptyRecord();
   for (const name of names) {
     const derive = DERIVATIONS.get(name);
-    const value = derive === undefined ? given(name) : derive(given, options);
+    const value = derive === undefined ? given(source, name) : derive(source, options);
     if (value !== undefined) values[name] = value;
   }
   return values;

@@ -39,13 +39,21 @@ const options = fc.record({
 
 const wanted = fc.uniqueArray(fc.constantFrom(...variableNames), { maxLength: 12 });
 
+/** Values given over the session's, as a comment's COMMENT_BODY is: none, or a few. */
+const over = fc.option(fc.oneof(upperCaseInput, anyCaseInput), { nil: undefined });
+
 function fullThenPicked(
   input: VariableInput,
   derive: DeriveOptions,
   names: readonly string[],
 ): Record<string, string> {
   const all = deriveVariables(input, derive).values;
-  return Object.fromEntries(names.flatMap((name) => (name in all ? [[name, all[name]]] : [])));
+  const picked: Record<string, string> = {};
+  for (const name of names) {
+    const value = all[name];
+    if (value !== undefined) picked[name] = value;
+  }
+  return picked;
 }
 
 describe('Deriving only the variables an endpoint names', () => {
@@ -56,19 +64,31 @@ describe('Deriving only the variables an endpoint names', () => {
     'When %s, then each named variable has exactly the value full derivation gives it',
     (_label, input) => {
       fc.assert(
-        fc.property(input, options, wanted, (given, { purpose, channel }, names) => {
+        fc.property(input, over, options, wanted, (given, extra, { purpose, channel }, names) => {
           const derive: DeriveOptions = {
             formatPhone: taggingPhoneFormat,
             purpose,
             ...(channel === undefined ? {} : { channel }),
           };
-          const named = deriveVariables(given, { ...derive, names }).values;
-          expect({ ...named }).toEqual(fullThenPicked(given, derive, names));
+          const named = deriveVariables(given, { ...derive, names, over: extra }).values;
+          expect({ ...named }).toEqual(fullThenPicked({ ...given, ...extra }, derive, names));
         }),
         { numRuns: 500 },
       );
     },
   );
+
+  it('When values are given over the input, then they are the values of a spread of both', () => {
+    fc.assert(
+      fc.property(anyCaseInput, over, options, (given, extra, { purpose }) => {
+        const derive: DeriveOptions = { formatPhone: taggingPhoneFormat, purpose };
+        expect({ ...deriveVariables(given, { ...derive, over: extra }).values }).toEqual({
+          ...deriveVariables({ ...given, ...extra }, derive).values,
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
 
   it('When only some variables are named, then the phone format is asked only for those', () => {
     const formatPhone = jest.fn(taggingPhoneFormat);
