@@ -17,7 +17,7 @@ import type {
 import type { HttpMethod } from './outbound';
 import type { PhoneFormat } from '../shared/phone/phone';
 import { percentEncode } from './percent-encode';
-import { compileTemplate, type CompiledTemplate } from './template';
+import { compileTemplate, type CompiledTemplate, referencedVariables } from './template';
 import { isWholeVariable, querySeparator } from './template-shape';
 
 export type { CommentEvents, DefaultAgent, EndpointName, FileKind };
@@ -68,6 +68,11 @@ export interface CompiledEndpoint {
   readonly convertToHtml: boolean;
   /** Only for `uploadFile`. */
   readonly upload?: CompiledUpload;
+  /**
+   * Every variable its templates name (URL, params, headers, attachment builder URL), upper case,
+   * once each: all a request to it needs derived.
+   */
+  readonly variables: readonly string[];
 }
 
 export interface CompiledUploadEndpoint extends CompiledEndpoint {
@@ -175,7 +180,7 @@ export function compileEndpoint(name: EndpointName, config: EndpointConfig): Com
   const headers = Object.entries(config.headers).map(([header, source]) =>
     compileParam(header, source, where(`headers.${header}`), { kind: 'property' }),
   );
-  const endpoint: CompiledEndpoint = {
+  const endpoint: Omit<CompiledEndpoint, 'variables'> = {
     name,
     method: config.method,
     url,
@@ -189,8 +194,15 @@ export function compileEndpoint(name: EndpointName, config: EndpointConfig): Com
     idField: config.idField,
     convertToHtml: 'convertToHtml' in config ? config.convertToHtml : false,
   };
-  if (!('type' in config)) return deepFreeze(endpoint);
-  return deepFreeze({ ...endpoint, upload: compileUpload(config, params, where) });
+  const named = [url, ...params.map((p) => p.template), ...headers.map((h) => h.template)];
+  if (!('type' in config)) return deepFreeze({ ...endpoint, variables: namedIn(named) });
+  const upload = compileUpload(config, params, where);
+  const builder = upload.attachment.type === 'id' ? [upload.attachment.builderUrl] : [];
+  return deepFreeze({ ...endpoint, upload, variables: namedIn([...named, ...builder]) });
+}
+
+function namedIn(templates: readonly CompiledTemplate[]): readonly string[] {
+  return [...new Set(templates.flatMap((t) => referencedVariables(t)))];
 }
 
 function compileParam(

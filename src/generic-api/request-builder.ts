@@ -22,7 +22,8 @@ import { randomBytes } from 'node:crypto';
 import type { CompiledEndpoint, CompiledParam, CompiledUpload } from './compiled-config';
 import type { OutboundRequest } from './outbound';
 import { percentEncode } from './percent-encode';
-import { isEmptyValue, renderTemplate, type RenderOptions, type Variables } from './template';
+import type { Variables } from './template';
+import { isEmptyValue, renderTemplate, type RenderOptions } from './template/render';
 
 export interface UploadFile {
   readonly data: Buffer;

@@ -80,9 +80,14 @@ const DRY_RUN_ID = { ACCOUNT_ID: 'dry-run-account-id', RECORD_ID: 'dry-run-recor
  * URL do not count as search terms.
  */
 function hasSearchTerms(endpoint: CompiledEndpoint, vars: Variables): boolean {
-  const templated = endpoint.params.filter((p) => referencedVariables(p.template).length > 0);
-  if (templated.length === 0 || endpoint.method !== 'GET') return true;
-  return templated.some((p) => !isEmptyValue(renderTemplate(p.template, vars)));
+  if (endpoint.method !== 'GET') return true;
+  let templated = false;
+  for (const param of endpoint.params) {
+    if (referencedVariables(param.template).length === 0) continue;
+    if (!isEmptyValue(renderTemplate(param.template, vars))) return true;
+    templated = true;
+  }
+  return !templated;
 }
 
 const isSuccess = (status: number): boolean => status >= 200 && status < 300;
@@ -100,6 +105,8 @@ class FlowRun {
   private readonly result: FlowResult = { comments: 0, uploads: [] };
   /** Numbers already reported as unparsable: each is said once per run, not once per request. */
   private readonly unparsablePhones = new Set<string>();
+  /** The session's comments, worked out once per run (the full flow asks twice). */
+  private planned: SessionComment[] | undefined;
 
   constructor(
     private readonly input: FlowInput,
@@ -139,11 +146,17 @@ class FlowRun {
   }
 
   private step(endpoint: EndpointName, message: string): void {
-    this.emit({ type: 'step', endpoint, message });
+    if (this.options.onEvent) this.emit({ type: 'step', endpoint, message });
   }
 
-  private variables(purpose: PhonePurpose, extra: Raw = {}): Variables {
-    return deriveVariables({ ...this.raw, ...extra }, { purpose, formatPhone: this.formatPhone });
+  /** What a request to `endpoint` substitutes: only the variables it names are derived. */
+  private variables(endpoint: CompiledEndpoint, purpose: PhonePurpose, extra?: Raw): Variables {
+    return deriveVariables(this.raw, {
+      purpose,
+      formatPhone: this.formatPhone,
+      names: endpoint.variables,
+      over: extra,
+    });
   }
 
   /** The configured format; a number it cannot parse is sent unchanged, and said so once. */
@@ -234,19 +247,23 @@ class FlowRun {
     const { findAccountById, findAccountByQuery } = this.api.endpoints;
     const known = this.raw.ACCOUNT_ID;
     if (known !== undefined && known !== null && known !== '' && findAccountById) {
-      const id = await this.find(findAccountById, this.variables('search'));
+      const id = await this.find(findAccountById, this.variables(findAccountById, 'search'));
       if (id !== undefined)
         return this.foundAccount('findAccountById', `account ${id} found by id`, id);
       this.step('findAccountById', 'not found by id; trying the next way');
     }
     if (findAccountByQuery) {
-      const id = await this.find(findAccountByQuery, this.variables('search'));
+      const id = await this.find(findAccountByQuery, this.variables(findAccountByQuery, 'search'));
       if (id !== undefined)
         return this.foundAccount('findAccountByQuery', `account ${id} found`, id);
       this.step('findAccountByQuery', 'no account matches; creating one');
     }
     const createAccount = this.require('createAccount');
-    const id = await this.create(createAccount, this.variables('create'), DRY_RUN_ID.ACCOUNT_ID);
+    const id = await this.create(
+      createAccount,
+      this.variables(createAccount, 'create'),
+      DRY_RUN_ID.ACCOUNT_ID,
+    );
     return this.foundAccount('createAccount', `account ${id} created`, id);
   }
 
@@ -264,13 +281,17 @@ class FlowRun {
     await this.account();
     const { findRecordByQuery } = this.api.endpoints;
     if (this.api.reuseOpenRecords && findRecordByQuery) {
-      const id = await this.find(findRecordByQuery, this.variables('search'));
+      const id = await this.find(findRecordByQuery, this.variables(findRecordByQuery, 'search'));
       if (id !== undefined)
         return this.foundRecord('findRecordByQuery', `reusing open record ${id}`, id);
       this.step('findRecordByQuery', 'no open record to reuse; creating one');
     }
     const createRecord = this.require('createRecord');
-    const id = await this.create(createRecord, this.variables('create'), DRY_RUN_ID.RECORD_ID);
+    const id = await this.create(
+      createRecord,
+      this.variables(createRecord, 'create'),
+      DRY_RUN_ID.RECORD_ID,
+    );
     return this.foundRecord('createRecord', `record ${id} created`, id);
   }
 
@@ -284,7 +305,10 @@ class FlowRun {
   async comment(text: string, label: string): Promise<void> {
     const endpoint = this.require('comment');
     const body = endpoint.convertToHtml ? plainTextToHtml(text) : text;
-    const response = await this.call(endpoint, this.variables('create', { COMMENT_BODY: body }));
+    const response = await this.call(
+      endpoint,
+      this.variables(endpoint, 'create', { COMMENT_BODY: body }),
+    );
     if (response !== undefined && !isSuccess(response.status))
       throw this.failed(endpoint, response);
     this.result.comments += 1;
@@ -293,7 +317,10 @@ class FlowRun {
 
   /** The session's comments; without a session, the COMMENT_BODY variable alone. */
   private plannedComments(): SessionComment[] {
-    if (this.input.session) return sessionComments(this.input.session, this.api.comments);
+    if (this.input.session) {
+      this.planned ??= sessionComments(this.input.session, this.api.comments);
+      return this.planned;
+    }
     const body = this.raw.COMMENT_BODY;
     if (body === undefined || body === null || body === '') {
       throw new FlowError(
@@ -311,7 +338,7 @@ class FlowRun {
 
   async update(): Promise<void> {
     const endpoint = this.require('updateRecord');
-    const response = await this.call(endpoint, this.variables('create'));
+    const response = await this.call(endpoint, this.variables(endpoint, 'create'));
     if (response !== undefined && !isSuccess(response.status))
       throw this.failed(endpoint, response);
     this.step('updateRecord', `record ${String(this.raw.RECORD_ID)} updated`);
@@ -325,7 +352,10 @@ class FlowRun {
   }
 
   private async upload(endpoint: CompiledUploadEndpoint, file: SessionFile): Promise<void> {
-    const vars = this.variables('create', { FILE_NAME: file.filename, FILE_KIND: file.kind });
+    const vars = this.variables(endpoint, 'create', {
+      FILE_NAME: file.filename,
+      FILE_KIND: file.kind,
+    });
     const response = await this.call(endpoint, vars, file);
     const uploaded: UploadedFile = { kind: file.kind, filename: file.filename };
     if (response !== undefined) {

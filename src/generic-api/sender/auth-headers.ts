@@ -23,9 +23,30 @@ export function bearer(token: string): Record<string, string> {
 
 /**
  * Later sets win, whatever the letter case: HTTP names are case-insensitive, and two spellings of
- * one name would otherwise both be sent (a builder's `authorization` next to ours).
+ * one name would otherwise both be sent (a builder's `authorization` next to ours). A name keeps
+ * the place it was first set at, with the spelling and value it was last set with.
  */
 export function mergeHeaders(...sets: Record<string, string>[]): Record<string, string> {
+  const merged: Record<string, string> = {};
+  const spellings = new Map<string, string>();
+  for (const set of sets) {
+    for (const name in set) {
+      if (!Object.hasOwn(set, name)) continue;
+      const lower = name.toLowerCase();
+      const spelling = spellings.get(lower);
+      // A second spelling moves a key, which a plain object cannot do in place; nor can it hold
+      // `__proto__` as data. Both are rare enough to take the slower way.
+      if ((spelling !== undefined && spelling !== name) || name === '__proto__') {
+        return mergeRespelled(sets);
+      }
+      spellings.set(lower, name);
+      merged[name] = set[name] as string;
+    }
+  }
+  return merged;
+}
+
+function mergeRespelled(sets: readonly Record<string, string>[]): Record<string, string> {
   const byName = new Map<string, [string, string]>();
   for (const set of sets) {
     for (const [name, value] of Object.entries(set)) byName.set(name.toLowerCase(), [name, value]);

@@ -1,7 +1,7 @@
 import type { OutboundAuth } from '../config/auth-schema';
 import type { OutboundRequest, OutboundResponse, Sender } from '../outbound';
 import { bearer, mergeHeaders, staticAuthHeaders } from './auth-headers';
-import { beforeDeadline } from './deadline';
+import { beforeDeadline, Deadline, type DeadlineSignal } from './deadline';
 import { DownstreamTimeoutError } from './errors';
 import { createTransport, type Hop, type Transport } from './http-transport';
 import { exchangeSecrets, maskExchange, type Exchange, type ExchangeError } from './mask-exchange';
@@ -14,6 +14,7 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 
 const DEFAULT_HEADERS = { Accept: 'application/json, */*;q=0.8', 'User-Agent': 'crm-bridge' };
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 export interface HttpSenderOptions {
   auth: OutboundAuth;
@@ -29,7 +30,7 @@ export interface HttpSenderOptions {
 
 interface SendContext {
   request: OutboundRequest;
-  deadline: AbortSignal;
+  deadline: DeadlineSignal;
   token: string | undefined;
 }
 
@@ -52,17 +53,14 @@ export function createHttpSender(options: HttpSenderOptions): Sender {
 
   const attempt = async (context: SendContext): Promise<OutboundResponse> => {
     const { request, token } = context;
-    let hop: Hop = {
-      method: request.method,
-      url: request.url,
-      headers: mergeHeaders(
-        DEFAULT_HEADERS,
-        request.headers,
-        fixedAuth,
-        token ? bearer(token) : {},
-      ),
-      ...(request.body === undefined ? {} : { body: request.body }),
-    };
+    const { method, url, body } = request;
+    const headers = mergeHeaders(
+      DEFAULT_HEADERS,
+      request.headers,
+      fixedAuth,
+      token ? bearer(token) : NO_HEADERS,
+    );
+    let hop: Hop = body === undefined ? { method, url, headers } : { method, url, headers, body };
     for (let redirects = 0; ; redirects++) {
       const response = await sendHop(transport, hop, context, report);
       const next = redirects < MAX_REDIRECTS ? redirectTarget(hop, response) : undefined;
@@ -71,24 +69,35 @@ export function createHttpSender(options: HttpSenderOptions): Sender {
     }
   };
 
+  /** oauth2: a token first; after a 401, the token is dropped and the request sent once more. */
+  const withToken = async (
+    source: OAuthTokenSource,
+    request: OutboundRequest,
+    deadline: DeadlineSignal,
+  ): Promise<OutboundResponse> => {
+    const timedOut = (): Error =>
+      new DownstreamTimeoutError(request.endpoint, request.url, timeoutSeconds);
+    const token = (): Promise<string> => beforeDeadline(source.accessToken(), deadline, timedOut);
+    const first = await token();
+    const response = await attempt({ request, deadline, token: first });
+    if (response.status !== 401) return response;
+    source.invalidate(first);
+    return attempt({ request, deadline, token: await token() });
+  };
+
   return {
     async send(request) {
       const started = performance.now();
-      const deadline = AbortSignal.timeout(timeoutSeconds * 1000);
-      const timedOut = (): Error =>
-        new DownstreamTimeoutError(request.endpoint, request.url, timeoutSeconds);
-      const token = (): Promise<string | undefined> =>
-        tokens
-          ? beforeDeadline(tokens.accessToken(), deadline, timedOut)
-          : Promise.resolve(undefined);
-
-      const first = await token();
-      let response = await attempt({ request, deadline, token: first });
-      if (response.status === 401 && tokens !== undefined && first !== undefined) {
-        tokens.invalidate(first);
-        response = await attempt({ request, deadline, token: await token() });
+      const deadline = new Deadline(timeoutSeconds * 1000);
+      try {
+        const response =
+          tokens === undefined
+            ? await attempt({ request, deadline, token: undefined })
+            : await withToken(tokens, request, deadline);
+        return { ...response, durationMs: performance.now() - started };
+      } finally {
+        deadline.clear();
       }
-      return { ...response, durationMs: performance.now() - started };
     },
   };
 }
@@ -102,8 +111,12 @@ function requireTokens(tokens: OAuthTokenSource | undefined): OAuthTokenSource {
 
 type Report = (exchange: Exchange, token: string | undefined) => void;
 
-function reporter(auth: OutboundAuth, onExchange: HttpSenderOptions['onExchange']): Report {
-  if (onExchange === undefined) return () => undefined;
+/** Undefined when nobody listens, so that no exchange is put together for nothing. */
+function reporter(
+  auth: OutboundAuth,
+  onExchange: HttpSenderOptions['onExchange'],
+): Report | undefined {
+  if (onExchange === undefined) return undefined;
   return (exchange, token) =>
     onExchange(maskExchange(exchange, exchangeSecrets(auth, token === undefined ? [] : [token])));
 }
@@ -112,10 +125,9 @@ async function sendHop(
   transport: Transport,
   hop: Hop,
   context: SendContext,
-  report: Report,
+  report: Report | undefined,
 ): Promise<OutboundResponse> {
   const { request, deadline, token } = context;
-  const sent: OutboundRequest = { ...hop, endpoint: request.endpoint };
   const started = performance.now();
   try {
     const raw = await transport(hop, request.endpoint, deadline);
@@ -125,11 +137,22 @@ async function sendHop(
       body: parseBody(raw.data, raw.headers['content-type']),
       durationMs: performance.now() - started,
     };
-    report({ request: sent, response, durationMs: response.durationMs }, token);
+    report?.(
+      {
+        request: { ...hop, endpoint: request.endpoint },
+        response,
+        durationMs: response.durationMs,
+      },
+      token,
+    );
     return response;
   } catch (error) {
-    report(
-      { request: sent, error: exchangeError(error), durationMs: performance.now() - started },
+    report?.(
+      {
+        request: { ...hop, endpoint: request.endpoint },
+        error: exchangeError(error),
+        durationMs: performance.now() - started,
+      },
       token,
     );
     throw error;

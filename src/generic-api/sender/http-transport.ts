@@ -1,4 +1,5 @@
 import axios from 'axios';
+import type { DeadlineSignal } from './deadline';
 import type { HttpMethod } from '../outbound';
 import { DownstreamNetworkError, DownstreamTimeoutError, DownstreamTooLargeError } from './errors';
 
@@ -24,7 +25,11 @@ export interface TransportOptions {
 }
 
 /** Sends one hop, never following redirects; rejects only with the typed downstream errors. */
-export type Transport = (hop: Hop, endpoint: string, deadline: AbortSignal) => Promise<RawResponse>;
+export type Transport = (
+  hop: Hop,
+  endpoint: string,
+  deadline: DeadlineSignal,
+) => Promise<RawResponse>;
 
 export function createTransport(options: TransportOptions): Transport {
   const client = axios.create({
@@ -59,7 +64,8 @@ export function createTransport(options: TransportOptions): Transport {
       return {
         status: response.status,
         headers: plainHeaders(response.headers),
-        data: Buffer.from(response.data),
+        // The http adapter hands an arraybuffer response over as a Buffer already.
+        data: Buffer.isBuffer(response.data) ? response.data : Buffer.from(response.data),
       };
     } catch (error) {
       throw downstreamError(error, endpoint, hop.url, deadline, options);
@@ -81,7 +87,7 @@ function downstreamError(
   error: unknown,
   endpoint: string,
   url: string,
-  deadline: AbortSignal,
+  deadline: DeadlineSignal,
   options: TransportOptions,
 ): Error {
   // Whatever axios reports once the deadline has fired (canceled, reset) is the deadline's doing.

@@ -21,20 +21,19 @@ export { isEmptyValue, renderTemplate, type RenderOptions } from './render';
 export { TemplateError } from './template-error';
 export {
   MISSING_LAST_NAME,
+  deriveVariables,
   type DeriveOptions,
   type PhonePurpose,
   type VariableInput,
 } from './derive-variables';
+export { createVariables, type Variables } from './variable-map';
 export {
-  createVariables,
-  deriveVariables,
   describeVariable,
   isKnownVariable,
   suggestVariable,
   variableCatalogue,
   variableNames,
   type VariableInfo,
-  type Variables,
 } from './variables';
 
 /** Compiles a parameter value; `where` names it in error messages (`params.criteria`). */

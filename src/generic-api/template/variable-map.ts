@@ -7,18 +7,21 @@
  * dropped, while a present-but-empty key still counts as present (see render.ts).
  */
 export interface Variables {
-  /** Upper-case name → value; frozen, without prototype, so every read is an own property. */
+  /** Upper-case name → value; without prototype, so every read is an own property. */
   readonly values: Readonly<Record<string, string>>;
   /** The value of `name` in any case, or undefined when none was given. */
   get(name: string): string | undefined;
   has(name: string): boolean;
 }
 
+/** A value as given: null and undefined mean no value, numbers are written out by `render`. */
+export type GivenValue<T> = string | T | null | undefined;
+
 /** Variables exactly as given (no derivation), keys upper-cased; null/undefined mean no value. */
 export function createVariables(
   input: Readonly<Record<string, string | null | undefined>>,
 ): Variables {
-  return freezeVariables(createVariablesRecord<never>(input, () => undefined));
+  return variablesOf(createVariablesRecord<never>(input, () => undefined));
 }
 
 /**
@@ -26,19 +29,50 @@ export function createVariables(
  * last one with a value wins; null and undefined never overwrite a value.
  */
 export function createVariablesRecord<T>(
-  input: Readonly<Record<string, string | T | null | undefined>>,
+  input: Readonly<Record<string, GivenValue<T>>>,
   render: (value: T) => string | undefined,
 ): Record<string, string> {
-  const values = Object.create(null) as Record<string, string>;
+  const values = emptyRecord();
   // A for-in over own keys allocates no entry arrays: this runs once per outbound request.
   for (const key in input) {
     if (!Object.hasOwn(input, key)) continue;
-    const value = input[key];
-    if (value === undefined || value === null) continue;
-    const text = typeof value === 'string' ? value : render(value);
+    const text = givenText(input[key], render);
     if (text !== undefined) values[upperCase(key)] = text;
   }
   return values;
+}
+
+/** The text of one given value, or undefined for no value. */
+export function givenText<T>(
+  value: GivenValue<T>,
+  render: (value: T) => string | undefined,
+): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === 'string' ? value : render(value);
+}
+
+export function emptyRecord(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
+}
+
+/**
+ * Whether every key of `input` is already upper case, so that a name can be read from it directly:
+ * no other key could upper-case to it. `known` (upper-case names) answers for most keys at once.
+ */
+export function hasUpperCaseKeys(input: object, known: ReadonlySet<string>): boolean {
+  for (const key in input) {
+    if (!known.has(key) && !isUpperCase(key)) return false;
+  }
+  return true;
+}
+
+function isUpperCase(key: string): boolean {
+  for (let i = 0; i < key.length; i++) {
+    const code = key.charCodeAt(i);
+    // Lower-case ASCII letters, and anything beyond ASCII (whose case mappings vary: ß → SS).
+    if ((code >= 0x61 && code <= 0x7a) || code > 0x7f) return false;
+  }
+  return true;
 }
 
 // Sessions use the same few dozen names over and over; bounded, so odd input cannot grow it.
@@ -54,12 +88,22 @@ function upperCase(key: string): string {
   return upper;
 }
 
-/** Freezes an upper-case-keyed, prototype-less record; the caller gives up ownership of it. */
-export function freezeVariables(values: Record<string, string>): Variables {
-  const frozen = Object.freeze(values);
-  return Object.freeze({
-    values: frozen,
-    get: (name: string): string | undefined => frozen[name.toUpperCase()],
-    has: (name: string): boolean => frozen[name.toUpperCase()] !== undefined,
-  });
+/**
+ * Variables over an upper-case-keyed, prototype-less record; the caller gives up ownership of it.
+ * Not frozen at run time (freezing costs more than deriving does): `values` is read-only by type.
+ */
+export function variablesOf(values: Readonly<Record<string, string>>): Variables {
+  return new VariableMap(values);
+}
+
+class VariableMap implements Variables {
+  constructor(readonly values: Readonly<Record<string, string>>) {}
+
+  get(name: string): string | undefined {
+    return this.values[name.toUpperCase()];
+  }
+
+  has(name: string): boolean {
+    return this.values[name.toUpperCase()] !== undefined;
+  }
 }

@@ -121,6 +121,3 @@ function uniqueAffixMatch(wanted: string): string | undefined {
   );
   return matches.length === 1 ? matches[0] : undefined;
 }
-
-export { deriveVariables, type DeriveOptions, type VariableInput } from './derive-variables';
-export { createVariables, type Variables } from './variable-map';
