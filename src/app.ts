@@ -9,7 +9,12 @@ import { createOAuth } from './oauth/oauth-routes';
 import { InboundEmailService } from './sessions/inbound-email';
 import { inboundRoutes } from './sessions/inbound-routes';
 import { loadOutcomeTemplates } from './sessions/outcome-email';
-import { OUTCOME_QUEUE, type OutcomeJob, SessionsService } from './sessions/sessions-service';
+import {
+  DELIVERY_CONCURRENCY,
+  OUTCOME_QUEUE,
+  type OutcomeJob,
+  SessionsService,
+} from './sessions/sessions-service';
 import { sessionsRoutes } from './sessions/sessions-routes';
 import type { AppConfig } from './shared/config/app-config';
 import { accessLog } from './shared/http/access-log';
@@ -149,6 +154,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     crm,
     sessions,
     inbound,
-    startWorkers: () => outcomeQueue.process(sessions.deliver, { concurrency: 4 }),
+    startWorkers: () =>
+      outcomeQueue.process(sessions.deliver, { concurrency: DELIVERY_CONCURRENCY }),
   };
 }
