@@ -13,7 +13,12 @@ import { createOAuth } from './oauth/oauth-routes';
 import { InboundEmailService } from './sessions/inbound-email';
 import { inboundRoutes } from './sessions/inbound-routes';
 import { loadOutcomeTemplates } from './sessions/outcome-email';
-import { OUTCOME_QUEUE, type OutcomeJob, SessionsService } from './sessions/sessions-service';
+import {
+  DELIVERY_CONCURRENCY,
+  OUTCOME_QUEUE,
+  type OutcomeJob,
+  SessionsService,
+} from './sessions/sessions-service';
 import { sessionsRoutes } from './sessions/sessions-routes';
 import type { AppConfig } from './shared/config/app-config';
 import { accessLog } from './shared/http/access-log';
@@ -123,6 +128,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     settings: config.server.outcomeEmail,
     templates: await loadOutcomeTemplates(deps.templatesDir ?? TEMPLATES_DIR),
     ...(deps.outcomeEmailDelayMs !== undefined && { delayMs: deps.outcomeEmailDelayMs }),
+    // Processes on one Redis with their own embedded stores: any of them can send any email.
+    carrySessions: deps.queue.kind === 'bull' && store.kind === 'embedded',
     logger,
   });
   const inbound = new InboundEmailService(store, crm, logger);
@@ -198,7 +205,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     crm,
     sessions,
     inbound,
-    startWorkers: () => outcomeQueue.process(deliver, { concurrency: 4 }),
+    startWorkers: () => outcomeQueue.process(deliver, { concurrency: DELIVERY_CONCURRENCY }),
     ...(scrape && { metricsHandlers: scrape }),
   };
 }

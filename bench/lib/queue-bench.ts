@@ -14,6 +14,7 @@ import Bull from 'bull';
 import { createApp } from '../../src/app';
 import { SESSION_HEADER } from '../../src/sessions/outcome-email';
 import {
+  DELIVERY_CONCURRENCY,
   OUTCOME_QUEUE,
   type OutcomeJob,
   type SessionDoc,
@@ -34,7 +35,7 @@ import type { BenchRedis } from './redis-server';
 /** Jobs handed over at once: raw bull's addBulk size, and the sessions in flight at crm-bridge. */
 export const IN_FLIGHT = 1_000;
 /** crm-bridge's worker concurrency (app.startWorkers); raw bull's worker gets the same. */
-export const WORKER_CONCURRENCY = 4;
+export const WORKER_CONCURRENCY = DELIVERY_CONCURRENCY;
 
 export interface Retry {
   attempts: number;

@@ -12,7 +12,8 @@
  *     where its time goes.
  * (b) BENCH_QUEUE_DUE (default 20,000) emails due evenly within one 2 s window: raw bull with a
  *     no-op handler vs crm-bridge's job handler (SessionsService.deliver via app.startWorkers())
- *     with a Mailer whose send resolves at once; both with 4 workers. Delivery rate (from the
+ *     with a Mailer whose send resolves at once; both with DELIVERY_CONCURRENCY (128) workers, so
+ *     the reference does the same work as crm-bridge's worker. Delivery rate (from the
  *     first due time to the last send) and lateness (sent − due) p50/p99. Target: crm-bridge's
  *     lateness p99 ≤ raw bull's + 250 ms.
  * (c) The same without Redis, on the local scheduler (createLocalQueuePort on the embedded store):

@@ -491,6 +491,63 @@ export function describeStoreContract(
         expect(await collection.findById('u')).toEqual(expected);
       });
 
+      it('When many updates of different documents run at once, then each returns its own document and all are kept', async () => {
+        const collection = await seeded(
+          Array.from({ length: 40 }, (_, i) => ({ id: `u${i}`, n: i, label: 'before' })),
+        );
+
+        const updated = await Promise.all(
+          Array.from({ length: 40 }, (_, i) =>
+            collection.update(`u${i}`, { n: i * 10 }, { unset: ['label'] }),
+          ),
+        );
+
+        const expected = Array.from({ length: 40 }, (_, i) => ({ id: `u${i}`, n: i * 10 }));
+        expect(updated).toEqual(expected);
+        expect(
+          await collection.find(undefined, { sort: [{ field: 'n', direction: 'asc' }] }),
+        ).toEqual(expected);
+      });
+
+      it('When updates of one document run at once, then they apply in call order, each on what the one before left', async () => {
+        const collection = await seeded([{ id: 'u', n: 0 }]);
+
+        const results = await Promise.all([
+          collection.update('u', { n: 1, first: true }),
+          collection.update('u', { n: 2 }, { unset: ['first'] }),
+          collection.update('u', { n: 3, last: true }),
+        ]);
+
+        expect(results).toEqual([
+          { id: 'u', n: 1, first: true },
+          { id: 'u', n: 2 },
+          { id: 'u', n: 3, last: true },
+        ]);
+        expect(await collection.findById('u')).toEqual({ id: 'u', n: 3, last: true });
+      });
+
+      it('When updates run at once and one collides with a unique index or names an absent id, then only that one fails or finds nothing', async () => {
+        const collection = fresh();
+        await collection.ensureIndex('email', { unique: true });
+        await collection.insert({ id: 'kept', email: 'kept@x.org' });
+        for (let i = 0; i < 20; i++) await collection.insert({ id: `d${i}`, email: `u${i}@x.org` });
+
+        const results = await Promise.allSettled([
+          ...Array.from({ length: 20 }, (_, i) =>
+            collection.update(`d${i}`, { email: i === 7 ? 'kept@x.org' : `new${i}@x.org` }),
+          ),
+          collection.update('absent', { email: 'absent@x.org' }),
+        ]);
+
+        const failures = results.filter((result) => result.status === 'rejected');
+        expect(failures).toHaveLength(1);
+        expect(failures[0]?.reason).toBeInstanceOf(DuplicateKeyError);
+        expect(results[20]).toEqual({ status: 'fulfilled', value: null });
+        expect(await collection.findById('d7')).toEqual({ id: 'd7', email: 'u7@x.org' });
+        expect(await collection.findById('d8')).toEqual({ id: 'd8', email: 'new8@x.org' });
+        expect(await collection.count({ field: 'email', op: 'startsWith', value: 'new' })).toBe(19);
+      });
+
       it('When an update names an absent id, then it returns null and creates nothing', async () => {
         const collection = await seeded([{ id: 'present' }]);
 

@@ -9,15 +9,8 @@ import { SmtpSink } from './smtp-sink';
  * The scale-out model: crm-bridge processes share nothing but Redis (and, in production,
  * MongoDB); any process sends any session's email. MongoDB cannot run here, so each process has
  * its own embedded store: a job must carry what its email needs.
- *
- * KNOWN GAP, hence `test.failing`: an outcome-email job carries only the session key, and
- * delivery reads the session from the delivering process's own store. A process that did not
- * receive the session fails the attempt ("session not found"), and the retry (30 s later) lands
- * on either process; a killed process's sessions are never sent. The test passes once the job
- * carries the session payload and recipient and delivery sends from them when its store lacks
- * the session (tried: a 10-line change in SessionsService). Jest then reports "Failing test
- * passed": drop `.failing`. Until then the second part fails every time; the first passes only
- * when every first attempt happens to land on the process that has the session.
+ * So with an embedded store on bull, each job carries the session (SessionsService's
+ * `carrySessions`), and a process that does not hold it sends from the job's copy.
  */
 const DELAY_MS = 3000;
 const SESSIONS_EACH = 5;
@@ -75,7 +68,7 @@ if (!available) console.warn('two crm-bridge processes on one Redis SKIPPED: ins
     expect(sink.accepted).toHaveLength(before + keys.length);
   }
 
-  test.failing(
+  test(
     'When sessions are posted to both, then each is emailed exactly once, by either; also when one process is killed before they are due',
     async () => {
       await expectEachEmailedOnce(await postToBoth(100), 0);

@@ -128,7 +128,15 @@ describe('The inbound SMTP listener', () => {
       'the record made from the email',
     );
     expect(record.status).toBe('solved');
-    expect((await t.api.get('/api/v1/sessions/chat-9100')).body.email.state).toBe('sent');
+    // The listener ingests the email before it answers the sender, so the sender marks the
+    // session sent only after the record has changed.
+    const sent = await eventually(async () => {
+      const { email } = (await t.api.get('/api/v1/sessions/chat-9100')).body as {
+        email: { state: string };
+      };
+      return email.state === 'sent' ? email : undefined;
+    }, 'the session marked sent');
+    expect(sent.state).toBe('sent');
   });
 
   test('When a sender that is not allowed delivers, then the message is refused with 550', async () => {

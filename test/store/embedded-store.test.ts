@@ -114,6 +114,32 @@ describe('embedded store', () => {
       expect(again.text).toBe('third');
     });
 
+    it('When updates and reads of many documents are issued at once, then each read sees the update called before it, and all updates reach the disk', async () => {
+      const notes = store.collection('notes');
+      await Promise.all(Array.from({ length: 300 }, (_, n) => notes.insert({ id: `n${n}`, n })));
+
+      const reads = await Promise.all(
+        Array.from({ length: 300 }, (_, n) => {
+          void notes.update(`n${n}`, { n: 1000 + n, sent: true });
+          return notes.findById(`n${n}`);
+        }),
+      );
+      await store.close();
+      store = await EmbeddedStore.open(dir);
+
+      const expected = Array.from({ length: 300 }, (_, n) => ({
+        id: `n${n}`,
+        n: 1000 + n,
+        sent: true,
+      }));
+      expect(reads).toEqual(expected);
+      expect(
+        await store
+          .collection('notes')
+          .find(undefined, { sort: [{ field: 'n', direction: 'asc' }] }),
+      ).toEqual(expected);
+    });
+
     it('When close is called with writes still queued, then every one of them is on disk', async () => {
       const notes = store.collection('notes');
       const writes = Array.from({ length: 2_000 }, (_, n) => notes.insert({ id: `n${n}`, n }));

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import Datastore from '@seald-io/nedb';
 import { DuplicateKeyError } from '../errors/duplicate-key-error';
+import { type DocumentChange, readById, updateByIds } from './nedb-internals';
 import {
   assertBlobId,
   assertCollectionName,
@@ -33,8 +34,8 @@ import type {
 
 /** Datafiles are append-only between compactions; rewriting them this often bounds their growth. */
 const COMPACTION_INTERVAL_MS = 5 * 60_000;
-/** The most inserts that share one datafile append (see OperationQueue). */
-const MAX_INSERT_BATCH = 1_000;
+/** The most inserts (or updates) that share one datafile append (see OperationQueue). */
+const MAX_WRITE_BATCH = 1_000;
 
 type NedbQuery = Record<string, unknown>;
 type Nedb = Datastore<RawDocument>;
@@ -114,35 +115,92 @@ function conjunction(parts: NedbQuery[]): NedbQuery {
 // Collections
 // ---------------------------------------------------------------------------------------------
 
-interface PendingInsert {
-  doc: RawDocument;
-  resolve: (doc: RawDocument) => void;
+interface Pending<P, R> {
+  payload: P;
+  resolve: (result: R) => void;
   reject: (error: unknown) => void;
 }
+
+type PendingInsert = Pending<RawDocument, RawDocument>;
+type PendingUpdate = Pending<DocumentChange, RawDocument | null>;
+
+/** Writes queued back to back, waiting to be written together. */
+type OpenBatch =
+  | { kind: 'insert'; items: PendingInsert[] }
+  | { kind: 'update'; items: PendingUpdate[]; ids: Set<string> };
 
 /**
  * Runs one collection's operations one at a time, in call order, once its datafile has loaded
  * (nedb serialises them internally anyway, so no concurrency is lost). Inserts queued back to back
- * form one batch written with a single append: nedb appends to the datafile once per call, which
- * alone makes 100,000 concurrent single inserts take over ten seconds.
+ * form one batch written with a single append, and so do updates of distinct documents: nedb
+ * appends to the datafile once per call, which alone makes 100,000 concurrent single inserts take
+ * over ten seconds, and makes every read wait for the append before it.
  */
 class OperationQueue {
   private tail: Promise<void> = Promise.resolve();
-  private openBatch: PendingInsert[] | null = null;
+  private openBatch: OpenBatch | null = null;
+  private isLoaded = false;
+  /** Operations queued or running that may touch any document (all but batched writes). */
+  private unscoped = 0;
+  /** Ids of the documents batched writes queued or running will write, with their count. */
+  private readonly writing = new Map<string, number>();
 
   constructor(
     private readonly loaded: Promise<void>,
-    private readonly writeBatch: (batch: PendingInsert[]) => Promise<void>,
-  ) {}
+    private readonly writeInserts: (batch: PendingInsert[]) => Promise<void>,
+    private readonly writeUpdates: (batch: PendingUpdate[]) => Promise<void>,
+  ) {
+    loaded.then(() => (this.isLoaded = true), noop);
+  }
 
   run<R>(operation: () => Promise<R>): Promise<R> {
-    // Inserts called after this operation must not join a batch queued before it.
+    // Writes called after this operation must not join a batch queued before it.
     this.openBatch = null;
-    return this.chain(operation);
+    this.unscoped += 1;
+    const result = this.chain(operation);
+    void result.then(
+      () => (this.unscoped -= 1),
+      () => (this.unscoped -= 1),
+    );
+    return result;
+  }
+
+  /**
+   * Reads document `id` at once when nothing queued or running can change it (only writes of
+   * other documents are, say), else in turn. Either way the read sees every write called before
+   * it, and only written ones: a write is running until its datafile append has finished.
+   */
+  read<R>(id: string, read: () => R): Promise<R> {
+    if (this.isLoaded && this.unscoped === 0 && !this.writing.has(id)) {
+      return new Promise((resolve) => resolve(read()));
+    }
+    return this.run(async () => read());
   }
 
   insert(doc: RawDocument): Promise<RawDocument> {
-    return new Promise((resolve, reject) => this.batchToJoin().push({ doc, resolve, reject }));
+    return new Promise((resolve, reject) => {
+      const open = this.openBatch;
+      const batch =
+        open?.kind === 'insert' && open.items.length < MAX_WRITE_BATCH
+          ? open
+          : this.startBatch({ kind: 'insert', items: [] }, this.writeInserts);
+      this.noteWriting(doc._id);
+      batch.items.push({ payload: doc, resolve, reject });
+    });
+  }
+
+  update(change: DocumentChange): Promise<RawDocument | null> {
+    return new Promise((resolve, reject) => {
+      const open = this.openBatch;
+      // A second change of one document waits for the first: each is applied to what it left.
+      const batch =
+        open?.kind === 'update' && open.items.length < MAX_WRITE_BATCH && !open.ids.has(change.id)
+          ? open
+          : this.startBatch({ kind: 'update', items: [], ids: new Set() }, this.writeUpdates);
+      batch.ids.add(change.id);
+      this.noteWriting(change.id);
+      batch.items.push({ payload: change, resolve, reject });
+    });
   }
 
   /** Resolves once everything queued so far has run. */
@@ -150,15 +208,30 @@ class OperationQueue {
     return this.tail;
   }
 
-  private batchToJoin(): PendingInsert[] {
-    if (this.openBatch && this.openBatch.length < MAX_INSERT_BATCH) return this.openBatch;
-    const batch: PendingInsert[] = [];
+  private startBatch<B extends OpenBatch>(
+    batch: B,
+    write: (items: B['items']) => Promise<void>,
+  ): B {
     this.openBatch = batch;
     this.chain(() => {
       if (this.openBatch === batch) this.openBatch = null;
-      return this.writeBatch(batch);
-    }).catch((error: unknown) => batch.forEach((pending) => pending.reject(error)));
+      return write(batch.items);
+    })
+      .catch((error: unknown) => batch.items.forEach((pending) => pending.reject(error)))
+      .finally(() => {
+        for (const { payload } of batch.items) this.doneWriting(idOf(payload));
+      });
     return batch;
+  }
+
+  private noteWriting(id: string): void {
+    this.writing.set(id, (this.writing.get(id) ?? 0) + 1);
+  }
+
+  private doneWriting(id: string): void {
+    const left = (this.writing.get(id) ?? 1) - 1;
+    if (left > 0) this.writing.set(id, left);
+    else this.writing.delete(id);
   }
 
   private chain<R>(operation: () => Promise<R>): Promise<R> {
@@ -167,6 +240,9 @@ class OperationQueue {
     return result;
   }
 }
+
+const idOf = (payload: RawDocument | DocumentChange): string =>
+  '_id' in payload ? payload._id : payload.id;
 
 /** What every handle on one collection shares: its datastore, queue and known unique fields. */
 class CollectionState {
@@ -179,7 +255,11 @@ class CollectionState {
     readonly db: Nedb,
     readonly loaded: Promise<void>,
   ) {
-    this.queue = new OperationQueue(loaded, (batch) => this.writeBatch(batch));
+    this.queue = new OperationQueue(
+      loaded,
+      (batch) => this.writeInserts(batch),
+      (batch) => this.writeUpdates(batch),
+    );
   }
 
   static open(name: string, filename: string): CollectionState {
@@ -199,10 +279,10 @@ class CollectionState {
     return new DuplicateKeyError(this.name, field === '_id' ? 'id' : field);
   }
 
-  private async writeBatch(batch: PendingInsert[]): Promise<void> {
+  private async writeInserts(batch: PendingInsert[]): Promise<void> {
     if (batch.length > 1) {
       try {
-        const stored = await this.db.insertAsync(batch.map((pending) => pending.doc));
+        const stored = await this.db.insertAsync(batch.map((pending) => pending.payload));
         stored.forEach((doc, index) => batch[index]?.resolve(doc));
         return;
       } catch (error) {
@@ -213,9 +293,35 @@ class CollectionState {
     }
     for (const pending of batch) {
       try {
-        pending.resolve(await this.db.insertAsync(pending.doc));
+        pending.resolve(await this.db.insertAsync(pending.payload));
       } catch (error) {
-        pending.reject(this.translateError(error, pending.doc));
+        pending.reject(this.translateError(error, pending.payload));
+      }
+    }
+  }
+
+  private async writeUpdates(batch: PendingUpdate[]): Promise<void> {
+    if (batch.length > 1) {
+      const result = await updateByIds(
+        this.db,
+        batch.map((pending) => pending.payload),
+      );
+      if (result.applied) {
+        result.docs.forEach((doc, index) => batch[index]?.resolve(doc));
+        return;
+      }
+      // A change could not be applied (a unique index refused it): nothing was written, and one
+      // at a time only the refused changes fail.
+    }
+    for (const pending of batch) {
+      const { id, modifier } = pending.payload;
+      try {
+        const { affectedDocuments } = await this.db.updateAsync({ _id: id }, modifier, {
+          returnUpdatedDocs: true,
+        });
+        pending.resolve(affectedDocuments);
+      } catch (error) {
+        pending.reject(this.translateError(error, modifier.$set ?? {}));
       }
     }
   }
@@ -235,8 +341,8 @@ class EmbeddedCollection<T extends StoredDocument> implements Collection<T> {
   async findById(id: string): Promise<T | null> {
     this.assertOpen();
     assertDocumentId(id);
-    const docs = await this.query({ _id: id }, {});
-    return docs[0] ?? null;
+    const doc = await this.state.queue.read(id, () => readById(this.state.db, id));
+    return doc ? fromRawDocument<T>(doc) : null;
   }
 
   async findOne(
@@ -263,20 +369,13 @@ class EmbeddedCollection<T extends StoredDocument> implements Collection<T> {
     this.assertOpen();
     assertDocumentId(id);
     const unset = options.unset ?? [];
-    const fields = updateFields(id, set, unset);
     // `$set` is always present, even empty: an update without operators would replace the document.
     const modifier = {
-      $set: fields,
+      $set: updateFields(id, set, unset),
       $unset: Object.fromEntries(unset.map((field) => [field, true])),
     };
-    try {
-      const { affectedDocuments } = await this.state.queue.run(() =>
-        this.state.db.updateAsync({ _id: id }, modifier, { returnUpdatedDocs: true }),
-      );
-      return affectedDocuments ? fromRawDocument<T>(affectedDocuments) : null;
-    } catch (error) {
-      throw this.state.translateError(error, fields);
-    }
+    const updated = await this.state.queue.update({ id, modifier });
+    return updated ? fromRawDocument<T>(updated) : null;
   }
 
   async delete(id: string): Promise<boolean> {

@@ -1,0 +1,103 @@
+/**
+ * What the embedded store uses of nedb beyond its public API — its in-memory candidates, its
+ * document modifier, its index update and its datafile append — typed as narrowly as it uses them
+ * and checked once at load, so an nedb upgrade that moves them fails loudly at start rather than
+ * quietly at the first write. All are the very calls nedb's own `update` makes (@seald-io/nedb
+ * 4.x, pinned ^4.1.2); the store contract suite exercises them.
+ *
+ * Why internals at all: nedb appends to its datafile once per `update` call (an open, a write and
+ * a close), so every update costs a file append, and every operation queued behind it waits for
+ * that append. Updates of different documents that arrive together are applied here as one: each
+ * changed in memory as nedb's `update` would change it, all appended with a single write.
+ */
+import Datastore from '@seald-io/nedb';
+import type { RawDocument } from './store-guards';
+
+export type NedbModifier = Record<string, Record<string, unknown>>;
+
+export interface DocumentChange {
+  id: string;
+  modifier: NedbModifier;
+}
+
+interface Modification {
+  oldDoc: RawDocument;
+  newDoc: RawDocument;
+}
+
+/** The parts of a Datastore that `update` itself uses. */
+interface DatastoreInternals {
+  executor: { pushAsync<R>(task: () => Promise<R>): Promise<R> };
+  _getRawCandidates(query: Record<string, unknown>): RawDocument[];
+  /** Updates every index for all modifications, or (rolling back) none and throws. */
+  _updateIndexes(modifications: Modification[]): void;
+  persistence: { persistNewStateAsync(docs: RawDocument[]): Promise<void> };
+}
+
+interface NedbModel {
+  modify(doc: RawDocument, modifier: NedbModifier): RawDocument;
+  deepCopy<T>(value: T): T;
+}
+
+// A module nedb does not export by name; see the header for why it is worth it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const model = require('@seald-io/nedb/lib/model.js') as Partial<NedbModel>;
+if (typeof model.modify !== 'function' || typeof model.deepCopy !== 'function') {
+  throw new Error('@seald-io/nedb: lib/model.js has no modify/deepCopy');
+}
+const { modify, deepCopy } = model as NedbModel;
+
+const proto = Datastore.prototype as unknown as Partial<DatastoreInternals>;
+if (typeof proto._getRawCandidates !== 'function' || typeof proto._updateIndexes !== 'function') {
+  throw new Error('@seald-io/nedb: Datastore has no _getRawCandidates/_updateIndexes');
+}
+
+function internals(db: Datastore<RawDocument>): DatastoreInternals {
+  const inner = db as unknown as Partial<DatastoreInternals>;
+  if (typeof inner.executor?.pushAsync !== 'function' || !inner.persistence) {
+    throw new Error('@seald-io/nedb: a Datastore has no executor or persistence');
+  }
+  return inner as DatastoreInternals;
+}
+
+/** The stored document with this id, as a copy the caller may change; null when there is none. */
+export function readById(db: Datastore<RawDocument>, id: string): RawDocument | null {
+  const found = internals(db)
+    ._getRawCandidates({ _id: id })
+    .find((doc) => doc._id === id);
+  return found === undefined ? null : deepCopy(found);
+}
+
+/**
+ * Applies each change to its document (ids distinct) in nedb's queue, like one `update` per
+ * change, but with one datafile append for them all. Resolves with each updated document (a copy),
+ * or null for an id not stored; `applied: false` when nothing was changed because a change could
+ * not be applied (a unique index refused it, say): then each must be tried on its own.
+ */
+export function updateByIds(
+  db: Datastore<RawDocument>,
+  changes: readonly DocumentChange[],
+): Promise<{ applied: true; docs: (RawDocument | null)[] } | { applied: false }> {
+  const inner = internals(db);
+  return inner.executor.pushAsync(async () => {
+    const modifications: Modification[] = [];
+    const docs: (RawDocument | null)[] = [];
+    try {
+      for (const { id, modifier } of changes) {
+        const oldDoc = inner._getRawCandidates({ _id: id }).find((doc) => doc._id === id);
+        if (oldDoc === undefined) {
+          docs.push(null);
+          continue;
+        }
+        const newDoc = modify(oldDoc, modifier);
+        modifications.push({ oldDoc, newDoc });
+        docs.push(newDoc);
+      }
+      inner._updateIndexes(modifications);
+    } catch {
+      return { applied: false } as const;
+    }
+    await inner.persistence.persistNewStateAsync(modifications.map((change) => change.newDoc));
+    return { applied: true, docs: docs.map((doc) => doc && deepCopy(doc)) } as const;
+  });
+}
