@@ -48,8 +48,10 @@ export interface CompiledUpload {
   readonly files: readonly FileKind[];
 }
 
-export interface CompiledEndpoint {
-  readonly name: EndpointName;
+/** An outbound request's shape, compiled: what the request builder needs. */
+export interface CompiledRequest {
+  /** Names the request in errors and exchanges: the endpoint, or the event action. */
+  readonly name: string;
   readonly method: HttpMethod;
   /** Rendered with every substituted value percent-encoded. */
   readonly url: CompiledTemplate;
@@ -62,12 +64,16 @@ export interface CompiledEndpoint {
   /** What a JSON body starts and ends with: `{`…`}`, `{"name":{`…`}}` or `{"name":[{`…`}]}`. */
   readonly jsonEnvelope: { readonly open: string; readonly close: string };
   readonly bodyEncoding: 'json' | 'form';
+  /** Only for `uploadFile`. */
+  readonly upload?: CompiledUpload;
+}
+
+export interface CompiledEndpoint extends CompiledRequest {
+  readonly name: EndpointName;
   readonly responseDataLocation: string;
   readonly idField: string;
   /** Only for `comment`: send comment text as HTML. */
   readonly convertToHtml: boolean;
-  /** Only for `uploadFile`. */
-  readonly upload?: CompiledUpload;
 }
 
 export interface CompiledUploadEndpoint extends CompiledEndpoint {
@@ -154,9 +160,25 @@ function compileEndpoints(config: GenericApiConfig['endpoints']): CompiledEndpoi
   return compiled;
 }
 
-/** One endpoint; uploadFile's config always has `type` (a schema default), so it gets `upload`. */
-export function compileEndpoint(name: EndpointName, config: EndpointConfig): CompiledEndpoint {
-  const where = (key: string) => `endpoints.${name}.${key}`;
+/** What compileRequest reads: the request fields of generic-api-schema's requestFields. */
+export type RequestConfig = Pick<
+  EndpointConfig,
+  | 'url'
+  | 'method'
+  | 'params'
+  | 'headers'
+  | 'dataFormat'
+  | 'containerType'
+  | 'containerName'
+  | 'bodyEncoding'
+>;
+
+/** A request's shape; `where` names a key in messages (`endpoints.createRecord.url`). */
+export function compileRequest(
+  name: string,
+  config: RequestConfig,
+  where: (key: string) => string,
+): CompiledRequest {
   const url = compileTemplate(config.url, where('url'));
   // A GET has no body to nest params in: they are query parameters under their own names.
   const bodyFormat: BodyFormat =
@@ -175,7 +197,7 @@ export function compileEndpoint(name: EndpointName, config: EndpointConfig): Com
   const headers = Object.entries(config.headers).map(([header, source]) =>
     compileParam(header, source, where(`headers.${header}`), { kind: 'property' }),
   );
-  const endpoint: CompiledEndpoint = {
+  return deepFreeze({
     name,
     method: config.method,
     url,
@@ -185,12 +207,21 @@ export function compileEndpoint(name: EndpointName, config: EndpointConfig): Com
     bodyFormat,
     jsonEnvelope: jsonEnvelope(bodyFormat),
     bodyEncoding: config.bodyEncoding,
+  });
+}
+
+/** One endpoint; uploadFile's config always has `type` (a schema default), so it gets `upload`. */
+export function compileEndpoint(name: EndpointName, config: EndpointConfig): CompiledEndpoint {
+  const where = (key: string) => `endpoints.${name}.${key}`;
+  const endpoint: CompiledEndpoint = {
+    ...compileRequest(name, config, where),
+    name,
     responseDataLocation: config.responseDataLocation,
     idField: config.idField,
     convertToHtml: 'convertToHtml' in config ? config.convertToHtml : false,
   };
   if (!('type' in config)) return deepFreeze(endpoint);
-  return deepFreeze({ ...endpoint, upload: compileUpload(config, params, where) });
+  return deepFreeze({ ...endpoint, upload: compileUpload(config, endpoint.params, where) });
 }
 
 function compileParam(
