@@ -1,5 +1,7 @@
 import path from 'node:path';
 import express, { type Express } from 'express';
+import { withEvents } from './actions/backend-events';
+import { createActions } from './actions/create-actions';
 import { queueDashboard } from './admin/queue-dashboard';
 import { apiDocsRoutes } from './api/openapi/docs-routes';
 import { apiRouter } from './api/api-router';
@@ -37,7 +39,10 @@ export interface AppDeps {
   /** OUTCOME_EMAIL_DELAY_MS: overrides outcomeEmail.delayMinutes. */
   outcomeEmailDelayMs?: number;
   templatesDir?: string;
-  /** Middleware mode (crm.yaml backend: remote): sees each outbound CRM request, secrets masked. */
+  /**
+   * Sees each outbound request, secrets masked: middleware mode's (crm.yaml backend: remote) and
+   * event actions' (actions.yaml; `request.endpoint` is the action's name).
+   */
   onOutboundExchange?: (exchange: Exchange) => void;
 }
 
@@ -46,7 +51,7 @@ export interface App {
   crm: CrmService;
   sessions: SessionsService;
   inbound: InboundEmailService;
-  /** Starts the outcome-email worker: separate from building, so tests choose when. */
+  /** Starts the outcome-email and event-action workers: separate from building, so tests choose when. */
   startWorkers(): void;
 }
 
@@ -83,13 +88,19 @@ function readinessChecks(
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, store, logger } = deps;
   const crm = await CrmService.open(store, config.crm);
-  // /api/v1 runs on crm.yaml's backend; pages, sessions and inbound email keep the built-in CRM.
-  const backend = await createCrmBackend({
-    config,
-    crm,
+  const onExchange = deps.onOutboundExchange && { onExchange: deps.onOutboundExchange };
+  const actions = await createActions({
+    config: config.actions,
+    queue: deps.queue,
     store,
-    ...(deps.onOutboundExchange && { onExchange: deps.onOutboundExchange }),
+    logger,
+    ...onExchange,
   });
+  // /api/v1 runs on crm.yaml's backend; pages, sessions and inbound email keep the built-in CRM.
+  const backend = withEvents(
+    await createCrmBackend({ config, crm, store, ...onExchange }),
+    actions.events,
+  );
   const outcomeQueue = deps.queue.queue<OutcomeJob>(OUTCOME_QUEUE);
   const sessions = new SessionsService({
     store,
@@ -100,8 +111,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     templates: await loadOutcomeTemplates(deps.templatesDir ?? TEMPLATES_DIR),
     ...(deps.outcomeEmailDelayMs !== undefined && { delayMs: deps.outcomeEmailDelayMs }),
     logger,
+    events: actions.events,
   });
   const inbound = new InboundEmailService(store, crm, logger);
+  const queues = [outcomeQueue, ...(actions.queue ? [actions.queue] : [])] as JobQueue<unknown>[];
   const uploadLimitBytes = Math.round(config.server.api.uploadLimitMb * 1024 * 1024);
 
   const app = express();
@@ -144,15 +157,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     store,
     mailer: deps.mailer,
     queuePort: deps.queue,
-    queues: [outcomeQueue as JobQueue<unknown>],
+    queues,
     templatesDir: deps.templatesDir ?? TEMPLATES_DIR,
     logger,
+    events: actions.events,
   });
   app.use(web.router);
   // --- end of web pages ---
-  app.use(
-    queueDashboard(deps.queue, [outcomeQueue as JobQueue<unknown>], [web.session, requireStaff]),
-  );
+  app.use(queueDashboard(deps.queue, queues, [web.session, requireStaff]));
   // OAuth: /oauth/* and /login/sso*, with the staff session of the web pages.
   app.use(oauth.routes(web.session));
   app.use(notFoundHandler);
@@ -162,6 +174,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     crm,
     sessions,
     inbound,
-    startWorkers: () => outcomeQueue.process(sessions.deliver, { concurrency: 4 }),
+    startWorkers: () => {
+      outcomeQueue.process(sessions.deliver, { concurrency: 4 });
+      actions.startWorker();
+    },
   };
 }

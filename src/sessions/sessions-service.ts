@@ -1,3 +1,4 @@
+import type { EventSink } from '../actions/events';
 import type { CrmService } from '../crm/crm-service';
 import type { ServerConfig } from '../shared/config/server-schema';
 import { AppError, notFound } from '../shared/errors/app-error';
@@ -54,6 +55,8 @@ export interface SessionsOptions {
   delayMs?: number;
   logger: Logger;
   now?: () => number;
+  /** Told session.finished / session.failed when a session first arrives (event actions). */
+  events?: EventSink;
 }
 
 /** Why a session gets no email, before any setting is looked at (reference/002). */
@@ -116,6 +119,10 @@ export class SessionsService {
     }
     const record = await this.updateRecord(session);
     if (record !== undefined) await this.sessions.update(key, { record });
+    if (session.status === 'finished' || session.status === 'failed') {
+      const name = `session.${session.status}` as const;
+      await this.options.events?.emit({ kind: 'session', name, key, session });
+    }
     this.options.logger.info('session received', { session: key, email: doc.email.state });
     return { key, duplicate: false, email: doc.email, ...(record !== undefined && { record }) };
   }
