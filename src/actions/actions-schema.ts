@@ -56,19 +56,27 @@ export const actionsSchema = z
   .strictObject({
     actions: z.array(actionSchema).default([]).describe('Each runs on its events, in order'),
   })
-  .superRefine((file, ctx) => {
-    const seen = new Set<string>();
-    file.actions.forEach((action, index) => {
-      if (seen.has(action.name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['actions', index, 'name'],
-          message: `${action.name} is used by an earlier action`,
+  // Runs even when an action is wrong elsewhere, so that every problem is reported at once.
+  .check(
+    z.superRefine(
+      (file, ctx) => {
+        if (!Array.isArray(file?.actions)) return;
+        const seen = new Set<unknown>();
+        file.actions.forEach((action: { name?: unknown } | null, index) => {
+          const name = action?.name;
+          if (seen.has(name)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['actions', index, 'name'],
+              message: `${String(name)} is used by an earlier action`,
+            });
+          }
+          if (typeof name === 'string') seen.add(name);
         });
-      }
-      seen.add(action.name);
-    });
-  });
+      },
+      { when: () => true },
+    ),
+  );
 
 export type ActionsConfig = z.output<typeof actionsSchema>;
 export type ActionConfig = ActionsConfig['actions'][number];
