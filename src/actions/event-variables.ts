@@ -57,8 +57,9 @@ function adapterVariables(data: Record<string, unknown>): VariableInput {
 
 /**
  * What identifies this occurrence of the event. A session, a record's creation, an adapter
- * event of one session: their ids. An update: the record's id and updatedAt. Where no id is
- * given (a remote CRM's comment without one), a digest of what was sent stands in.
+ * event of one session: their ids. An update: the record's id and a digest of the record as the
+ * backend answered it (updatedAt included, where the backend has one), so two updates differ even
+ * within one millisecond. Where no id is given (a remote CRM's comment), a digest stands in.
  */
 export function eventKey(event: BridgeEvent): string {
   switch (event.kind) {
@@ -67,7 +68,7 @@ export function eventKey(event: BridgeEvent): string {
     case 'record':
       return event.name === 'record.created'
         ? idOr(event.record)
-        : `${idOr(event.record)}@${String(scalar(event.record.updatedAt) ?? digest(event.record))}`;
+        : `${idOr(event.record)}@${digest(event.record)}`;
     case 'comment':
       return `${event.recordId}/${idOr(event.comment)}`;
     case 'adapter':
