@@ -1,5 +1,7 @@
 import path from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
+import { withEvents } from './actions/backend-events';
+import { createActions } from './actions/create-actions';
 import { queueDashboard } from './admin/queue-dashboard';
 import { apiDocsRoutes } from './api/openapi/docs-routes';
 import { apiAuth } from './api/api-auth';
@@ -49,7 +51,10 @@ export interface AppDeps {
   /** OUTCOME_EMAIL_DELAY_MS: overrides outcomeEmail.delayMinutes. */
   outcomeEmailDelayMs?: number;
   templatesDir?: string;
-  /** Middleware mode (crm.yaml backend: remote): sees each outbound CRM request, secrets masked. */
+  /**
+   * Sees each outbound request, secrets masked: middleware mode's (crm.yaml backend: remote) and
+   * event actions' (actions.yaml; `request.endpoint` is the action's name).
+   */
   onOutboundExchange?: (exchange: Exchange) => void;
   /** Set when metrics are on (config `metrics.enabled`): the app records into it. */
   metrics?: Metrics;
@@ -60,7 +65,7 @@ export interface App {
   crm: CrmService;
   sessions: SessionsService;
   inbound: InboundEmailService;
-  /** Starts the outcome-email worker: separate from building, so tests choose when. */
+  /** Starts the outcome-email and event-action workers: separate from building, so tests choose when. */
   startWorkers(): void;
   /** GET /metrics, guard first, when metrics are on: mounted here unless `metrics.listen`. */
   metricsHandlers?: RequestHandler[];
@@ -111,14 +116,20 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { config, store, logger } = deps;
   const { metrics } = deps;
   const crm = await CrmService.open(store, config.crm);
-  const onExchange = fanOut([deps.onOutboundExchange, metrics && outboundObserver(metrics)]);
-  // /api/v1 runs on crm.yaml's backend; pages, sessions and inbound email keep the built-in CRM.
-  const backend = await createCrmBackend({
-    config,
-    crm,
+  const observe = fanOut([deps.onOutboundExchange, metrics && outboundObserver(metrics)]);
+  const onExchange = observe && { onExchange: observe };
+  const actions = await createActions({
+    config: config.actions,
+    queue: deps.queue,
     store,
-    ...(onExchange && { onExchange }),
+    logger,
+    ...onExchange,
   });
+  // /api/v1 runs on crm.yaml's backend; pages, sessions and inbound email keep the built-in CRM.
+  const backend = withEvents(
+    await createCrmBackend({ config, crm, store, ...onExchange }),
+    actions.events,
+  );
   const outcomeQueue = deps.queue.queue<OutcomeJob>(OUTCOME_QUEUE);
   const sessions = new SessionsService({
     store,
@@ -131,8 +142,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // Processes on one Redis with their own embedded stores: any of them can send any email.
     carrySessions: deps.queue.kind === 'bull' && store.kind === 'embedded',
     logger,
+    events: actions.events,
   });
   const inbound = new InboundEmailService(store, crm, logger);
+  const queues = [outcomeQueue, ...(actions.queue ? [actions.queue] : [])] as JobQueue<unknown>[];
   const uploadLimitBytes = Math.round(config.server.api.uploadLimitMb * 1024 * 1024);
 
   const app = express();
@@ -158,7 +171,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       metrics,
       metricsGuard(config.server.metrics, apiAuth(config.server.api.auth, oauth.verifyBearer)),
     );
-  if (metrics) watchQueues(metrics, [outcomeQueue as JobQueue<unknown>]);
+  if (metrics) watchQueues(metrics, queues);
   if (scrape && !config.server.metrics.listen) app.get('/metrics', ...scrape);
   app.use(
     '/api/v1',
@@ -184,15 +197,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     store,
     mailer: deps.mailer,
     queuePort: deps.queue,
-    queues: [outcomeQueue as JobQueue<unknown>],
+    queues,
     templatesDir: deps.templatesDir ?? TEMPLATES_DIR,
     logger,
+    events: actions.events,
   });
   app.use(web.router);
   // --- end of web pages ---
-  app.use(
-    queueDashboard(deps.queue, [outcomeQueue as JobQueue<unknown>], [web.session, requireStaff]),
-  );
+  app.use(queueDashboard(deps.queue, queues, [web.session, requireStaff]));
   // OAuth: /oauth/* and /login/sso*, with the staff session of the web pages.
   app.use(oauth.routes(web.session));
   app.use(notFoundHandler);
@@ -205,7 +217,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     crm,
     sessions,
     inbound,
-    startWorkers: () => outcomeQueue.process(deliver, { concurrency: DELIVERY_CONCURRENCY }),
+    startWorkers: () => {
+      outcomeQueue.process(deliver, { concurrency: DELIVERY_CONCURRENCY });
+      actions.startWorker();
+    },
     ...(scrape && { metricsHandlers: scrape }),
   };
 }

@@ -48,8 +48,10 @@ export interface CompiledUpload {
   readonly files: readonly FileKind[];
 }
 
-export interface CompiledEndpoint {
-  readonly name: EndpointName;
+/** An outbound request's shape, compiled: what the request builder needs. */
+export interface CompiledRequest {
+  /** Names the request in errors and exchanges: the endpoint, or the event action. */
+  readonly name: string;
   readonly method: HttpMethod;
   /** Rendered with every substituted value percent-encoded. */
   readonly url: CompiledTemplate;
@@ -62,10 +64,6 @@ export interface CompiledEndpoint {
   /** What a JSON body starts and ends with: `{`…`}`, `{"name":{`…`}}` or `{"name":[{`…`}]}`. */
   readonly jsonEnvelope: { readonly open: string; readonly close: string };
   readonly bodyEncoding: 'json' | 'form';
-  readonly responseDataLocation: string;
-  readonly idField: string;
-  /** Only for `comment`: send comment text as HTML. */
-  readonly convertToHtml: boolean;
   /** Only for `uploadFile`. */
   readonly upload?: CompiledUpload;
   /**
@@ -73,6 +71,14 @@ export interface CompiledEndpoint {
    * once each: all a request to it needs derived.
    */
   readonly variables: readonly string[];
+}
+
+export interface CompiledEndpoint extends CompiledRequest {
+  readonly name: EndpointName;
+  readonly responseDataLocation: string;
+  readonly idField: string;
+  /** Only for `comment`: send comment text as HTML. */
+  readonly convertToHtml: boolean;
 }
 
 export interface CompiledUploadEndpoint extends CompiledEndpoint {
@@ -159,9 +165,25 @@ function compileEndpoints(config: GenericApiConfig['endpoints']): CompiledEndpoi
   return compiled;
 }
 
-/** One endpoint; uploadFile's config always has `type` (a schema default), so it gets `upload`. */
-export function compileEndpoint(name: EndpointName, config: EndpointConfig): CompiledEndpoint {
-  const where = (key: string) => `endpoints.${name}.${key}`;
+/** What compileRequest reads: the request fields of generic-api-schema's requestFields. */
+export type RequestConfig = Pick<
+  EndpointConfig,
+  | 'url'
+  | 'method'
+  | 'params'
+  | 'headers'
+  | 'dataFormat'
+  | 'containerType'
+  | 'containerName'
+  | 'bodyEncoding'
+>;
+
+/** A request's shape; `where` names a key in messages (`endpoints.createRecord.url`). */
+export function compileRequest(
+  name: string,
+  config: RequestConfig,
+  where: (key: string) => string,
+): CompiledRequest {
   const url = compileTemplate(config.url, where('url'));
   // A GET has no body to nest params in: they are query parameters under their own names.
   const bodyFormat: BodyFormat =
@@ -180,7 +202,7 @@ export function compileEndpoint(name: EndpointName, config: EndpointConfig): Com
   const headers = Object.entries(config.headers).map(([header, source]) =>
     compileParam(header, source, where(`headers.${header}`), { kind: 'property' }),
   );
-  const endpoint: Omit<CompiledEndpoint, 'variables'> = {
+  return deepFreeze({
     name,
     method: config.method,
     url,
@@ -190,15 +212,27 @@ export function compileEndpoint(name: EndpointName, config: EndpointConfig): Com
     bodyFormat,
     jsonEnvelope: jsonEnvelope(bodyFormat),
     bodyEncoding: config.bodyEncoding,
+    variables: namedIn([url, ...params.map((p) => p.template), ...headers.map((h) => h.template)]),
+  });
+}
+
+/** One endpoint; uploadFile's config always has `type` (a schema default), so it gets `upload`. */
+export function compileEndpoint(name: EndpointName, config: EndpointConfig): CompiledEndpoint {
+  const where = (key: string) => `endpoints.${name}.${key}`;
+  const endpoint: CompiledEndpoint = {
+    ...compileRequest(name, config, where),
+    name,
     responseDataLocation: config.responseDataLocation,
     idField: config.idField,
     convertToHtml: 'convertToHtml' in config ? config.convertToHtml : false,
   };
-  const named = [url, ...params.map((p) => p.template), ...headers.map((h) => h.template)];
-  if (!('type' in config)) return deepFreeze({ ...endpoint, variables: namedIn(named) });
-  const upload = compileUpload(config, params, where);
-  const builder = upload.attachment.type === 'id' ? [upload.attachment.builderUrl] : [];
-  return deepFreeze({ ...endpoint, upload, variables: namedIn([...named, ...builder]) });
+  if (!('type' in config)) return deepFreeze(endpoint);
+  const upload = compileUpload(config, endpoint.params, where);
+  if (upload.attachment.type !== 'id') return deepFreeze({ ...endpoint, upload });
+  const variables = [
+    ...new Set([...endpoint.variables, ...namedIn([upload.attachment.builderUrl])]),
+  ];
+  return deepFreeze({ ...endpoint, upload, variables });
 }
 
 function namedIn(templates: readonly CompiledTemplate[]): readonly string[] {

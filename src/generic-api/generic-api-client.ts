@@ -6,13 +6,14 @@ import type { Exchange } from './sender/mask-exchange';
 import { createOAuthTokenSource } from './sender/oauth-client';
 
 export interface SenderWiring {
-  api: CompiledGenericApi;
+  /** generic-api.yaml's, or anything else that names an auth method and a timeout. */
+  api: Pick<CompiledGenericApi, 'auth' | 'timeoutMs'>;
   /** Needed only by oauth2, whose tokens live in the store. */
   openStore: () => Promise<Store>;
   onExchange?: (exchange: Exchange) => void;
 }
 
-/** The Sender generic-api.yaml describes, with its token source when the method is oauth2. */
+/** The Sender an auth method and timeout describe, with its token source for oauth2. */
 export async function createGenericApiSender(wiring: SenderWiring): Promise<Sender> {
   const { api } = wiring;
   const timeoutSeconds = api.timeoutMs / 1000;

@@ -19,7 +19,7 @@
  * JSON bodies are written by hand from pre-quoted keys: one pass, no intermediate object.
  */
 import { randomBytes } from 'node:crypto';
-import type { CompiledEndpoint, CompiledParam, CompiledUpload } from './compiled-config';
+import type { CompiledParam, CompiledRequest, CompiledUpload } from './compiled-config';
 import type { OutboundRequest } from './outbound';
 import { percentEncode } from './percent-encode';
 import type { Variables } from './template';
@@ -51,7 +51,7 @@ interface FileValue {
  * by every other endpoint: a mistake in a flow, not in the config.
  */
 export function buildRequest(
-  endpoint: CompiledEndpoint,
+  endpoint: CompiledRequest,
   vars: Variables,
   file?: UploadFile,
 ): OutboundRequest {
@@ -88,7 +88,7 @@ export function buildRequest(
 
 /** A JSON or form body, its Content-Type set in `headers`. */
 function encodedBody(
-  endpoint: CompiledEndpoint,
+  endpoint: CompiledRequest,
   vars: Variables,
   headers: Record<string, string>,
   file: FileValue | undefined,
@@ -107,7 +107,7 @@ function paramValue(param: CompiledParam, vars: Variables, file: FileValue | und
     : renderTemplate(param.template, vars);
 }
 
-function jsonBody(endpoint: CompiledEndpoint, vars: Variables, file: FileValue | undefined) {
+function jsonBody(endpoint: CompiledRequest, vars: Variables, file: FileValue | undefined) {
   let fields = '';
   for (const param of endpoint.params) {
     const value = paramValue(param, vars, file);
@@ -171,7 +171,7 @@ function sanitizeHeader(value: string): string {
 
 /** RFC 7578: each part is a boundary line, its headers, a blank line and its content. */
 function multipartBody(
-  endpoint: CompiledEndpoint,
+  endpoint: CompiledRequest,
   upload: CompiledUpload,
   vars: Variables,
   file: UploadFile,

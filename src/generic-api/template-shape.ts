@@ -30,7 +30,7 @@ export function absoluteUrlProblem(
 ): string | undefined {
   const root = template.root;
   if (root.kind === 'call') {
-    return 'functions (=DEFAULT_VALUE, =CONCAT_OR, =CONCAT_AND) are only available in params';
+    return 'functions (=DEFAULT_VALUE, =CONCAT_OR, =CONCAT_AND, =JSON_STRING) are only available in params';
   }
   const literal = root.head + root.substitutions.map((s) => s.after).join('');
   if (WHITESPACE.test(literal)) return 'must not contain spaces (write %20)';

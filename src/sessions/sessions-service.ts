@@ -1,3 +1,4 @@
+import type { BridgeEvent, EventSink } from '../actions/events';
 import type { CrmService } from '../crm/crm-service';
 import type { ServerConfig } from '../shared/config/server-schema';
 import { AppError, notFound } from '../shared/errors/app-error';
@@ -82,6 +83,14 @@ export interface SessionsOptions {
   carrySessions?: boolean;
   logger: Logger;
   now?: () => number;
+  /** Told session.finished / session.failed when a session first arrives (event actions). */
+  events?: EventSink;
+}
+
+/** session.finished / session.failed for event actions; other statuses raise none. */
+function sessionEvent(key: string, session: PlatformSession): BridgeEvent | undefined {
+  if (session.status !== 'finished' && session.status !== 'failed') return undefined;
+  return { kind: 'session', name: `session.${session.status}`, key, session };
 }
 
 /** Why a session gets no email, before any setting is looked at (reference/002). */
@@ -116,7 +125,7 @@ export class SessionsService {
   async receive(body: unknown): Promise<ReceiveResult> {
     // Everything needed from the parsed session is taken here, before the first await, so the
     // parsed copy dies young instead of being kept while its writes are batched.
-    const { doc, record } = this.prepare(body);
+    const { doc, record, event } = this.prepare(body);
     const key = doc.id;
     try {
       await this.sessions.insert(doc);
@@ -128,13 +137,16 @@ export class SessionsService {
     if (doc.email.state === 'scheduled') {
       const delayMs = Math.max(0, Date.parse(doc.email.dueAt) - this.now());
       const { attempts, backoffSeconds } = this.options.settings.retry;
-      await this.options.queue.add(
-        this.options.carrySessions ? { key, session: doc } : { key },
-        { jobId: key, delayMs, attempts, backoffMs: Math.round(backoffSeconds * 1000) },
-      );
+      await this.options.queue.add(this.options.carrySessions ? { key, session: doc } : { key }, {
+        jobId: key,
+        delayMs,
+        attempts,
+        backoffMs: Math.round(backoffSeconds * 1000),
+      });
     }
     const recordNote = record && (await this.updateRecord(key, record));
     if (recordNote !== undefined) await this.sessions.update(key, { record: recordNote });
+    if (event) await this.options.events?.emit(event);
     this.options.logger.info('session received', { session: key, email: doc.email.state });
     return {
       key,
@@ -145,7 +157,7 @@ export class SessionsService {
   }
 
   /** Validates a posted session: the document to keep, and the record update it asks for. */
-  private prepare(body: unknown): { doc: SessionDoc; record?: RecordUpdate } {
+  private prepare(body: unknown): { doc: SessionDoc; record?: RecordUpdate; event?: BridgeEvent } {
     const parsed = sessionSchema.safeParse(body);
     if (!parsed.success) throw validationError('session', parsed.error);
     const session = parsed.data;
@@ -158,12 +170,14 @@ export class SessionsService {
       payload: JSON.stringify(session),
       email: this.emailPlan(session),
     };
+    // Kept past the first await only when an event sink wants it (event actions).
+    const event = this.options.events && sessionEvent(key, session);
     const recordId = session.out_ticket_id;
-    if (recordId === null || recordId === undefined || recordId === '') return { doc };
-    return {
-      doc,
-      record: { id: String(recordId), status: session.status, summary: sessionSummary(session) },
-    };
+    const record =
+      recordId === null || recordId === undefined || recordId === ''
+        ? undefined
+        : { id: String(recordId), status: session.status, summary: sessionSummary(session) };
+    return { doc, ...(record && { record }), ...(event && { event }) };
   }
 
   async get(key: string): Promise<SessionDoc> {

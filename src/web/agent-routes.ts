@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler, type Request, Router } from 'express';
+import type { EventSink } from '../actions/events';
 import { AppError, unprocessable } from '../shared/errors/app-error';
 import { toAppError } from '../shared/http/error-handler';
 import { newId } from '../shared/ids';
@@ -11,21 +12,7 @@ export const AGENT_EVENTS_PATH = '/agent/events';
 export const AGENT_EVENTS_COLLECTION = 'agent_events';
 
 /** The events the adapters post (reference: "Events in Agent Adapters"); others are kept too. */
-export const KNOWN_AGENT_EVENTS = [
-  'Agent_Login',
-  'New_Call',
-  'End_Call',
-  'New_Chat',
-  'Active_Chat',
-  'Chat_Inbound_Message',
-  'Chat_Outbound_Message',
-  'End_Chat',
-  'Dismissed_Chat',
-  'Transfer',
-  'Add_Party',
-  'Agent_Connects_To_Session',
-  'CRM_Record_Pop',
-] as const;
+export { ADAPTER_EVENTS as KNOWN_AGENT_EVENTS } from '../actions/events';
 
 const EVENT_NAME = /^[A-Za-z][\w -]{0,63}$/;
 /** A call or chat id as it goes into the session key (`call-6868`). */
@@ -55,6 +42,8 @@ export interface AgentRoutesOptions {
   adapterUrl: string | undefined;
   store: Store;
   show: ShowPage;
+  /** Told each event once it is kept (event actions). */
+  events?: EventSink;
 }
 
 const json = express.json({ limit: '64kb' });
@@ -119,7 +108,7 @@ const staffName = (req: Request): string => req.session.staff?.username ?? '';
  * `templates/static/agent.js` listens to the adapter's events (from its origin only), pops
  * records into the pane and posts the session events to `/agent/events`, kept in `agent_events`.
  */
-export function agentRoutes({ adapterUrl, store, show }: AgentRoutesOptions): Router {
+export function agentRoutes({ adapterUrl, store, show, events: sink }: AgentRoutesOptions): Router {
   const router = Router();
   const events = store.collection<AgentEventDoc>(AGENT_EVENTS_COLLECTION);
   const origin = adapterUrl === undefined ? undefined : new URL(adapterUrl).origin;
@@ -151,6 +140,7 @@ export function agentRoutes({ adapterUrl, store, show }: AgentRoutesOptions): Ro
       staff: staffName(req),
       receivedAt: new Date().toISOString(),
     });
+    await sink?.emit({ kind: 'adapter', name: event, id: doc.id, session: doc.session, data });
     res.status(201).json({ data: view(doc) });
   });
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import express, { type RequestHandler, Router } from 'express';
+import type { EventSink } from '../actions/events';
 import type { CrmService } from '../crm/crm-service';
 import type { AppConfig } from '../shared/config/app-config';
 import type { Logger } from '../shared/log/logger';
@@ -33,6 +34,8 @@ export interface WebDeps {
   queues: readonly JobQueue<unknown>[];
   templatesDir: string;
   logger: Logger;
+  /** Told of each adapter event /agent/events keeps (event actions). */
+  events?: EventSink;
 }
 
 export interface Web {
@@ -76,7 +79,14 @@ export async function createWeb(deps: WebDeps): Promise<Web> {
   router.use(accountRoutes(crm, show));
   router.use(recordRoutes(crm, show));
   router.use(outboxRoutes(deps.mailer, show));
-  router.use(agentRoutes({ adapterUrl: server.web.agentAdapter?.url, store: deps.store, show }));
+  router.use(
+    agentRoutes({
+      adapterUrl: server.web.agentAdapter?.url,
+      store: deps.store,
+      show,
+      ...(deps.events && { events: deps.events }),
+    }),
+  );
   router.use(
     adminRoutes(
       {

@@ -36,7 +36,7 @@ describe('crm-bridge config check', () => {
     const run = await runCli(['config', 'check'], { DATA_DIR: dataDir });
     expect(run).toEqual({
       code: 0,
-      stdout: ['config OK (server.yaml, crm.yaml, generic-api.yaml)'],
+      stdout: ['config OK (server.yaml, crm.yaml, generic-api.yaml, actions.yaml)'],
       stderr: [],
     });
     expect(fs.existsSync(dataDir)).toBe(false);
@@ -141,6 +141,7 @@ describe('crm-bridge config schema', () => {
         `wrote ${out}/server.schema.json`,
         `wrote ${out}/crm.schema.json`,
         `wrote ${out}/generic-api.schema.json`,
+        `wrote ${out}/actions.schema.json`,
       ],
       stderr: [],
     });

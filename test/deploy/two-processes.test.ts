@@ -68,18 +68,15 @@ if (!available) console.warn('two crm-bridge processes on one Redis SKIPPED: ins
     expect(sink.accepted).toHaveLength(before + keys.length);
   }
 
-  test(
-    'When sessions are posted to both, then each is emailed exactly once, by either; also when one process is killed before they are due',
-    async () => {
-      await expectEachEmailedOnce(await postToBoth(100), 0);
+  test('When sessions are posted to both, then each is emailed exactly once, by either; also when one process is killed before they are due', async () => {
+    await expectEachEmailedOnce(await postToBoth(100), 0);
 
-      const before = sink.accepted.length;
-      const keys = await postToBoth(200);
-      const [dead, survivor] = bridges as [Bridge, Bridge];
-      dead.process.child.kill('SIGKILL');
-      await dead.process.exited;
-      await expectEachEmailedOnce(keys, before);
-      expect(await stopBridge(survivor)).toBe(0);
-    },
-  );
+    const before = sink.accepted.length;
+    const keys = await postToBoth(200);
+    const [dead, survivor] = bridges as [Bridge, Bridge];
+    dead.process.child.kill('SIGKILL');
+    await dead.process.exited;
+    await expectEachEmailedOnce(keys, before);
+    expect(await stopBridge(survivor)).toBe(0);
+  });
 });

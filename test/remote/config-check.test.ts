@@ -25,7 +25,7 @@ describe('crm-bridge config check, backend remote', () => {
     expect(run).toEqual({
       code: 0,
       stdout: [
-        'config OK (server.yaml, crm.yaml, generic-api.yaml)',
+        'config OK (server.yaml, crm.yaml, generic-api.yaml, actions.yaml)',
         'crm.yaml backend remote: GET /records/:id/comments answers 501 (generic-api.yaml has no endpoint that lists them)',
         'crm.yaml backend remote: GET /records/:id/attachments answers 501 (generic-api.yaml has no endpoint that lists them)',
       ],

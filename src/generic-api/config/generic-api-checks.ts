@@ -22,8 +22,8 @@ export interface IssueSink {
   addIssue(issue: { code: 'custom'; path: Path; message: string }): void;
 }
 
-/** What the checks read of a parsed endpoint; uploadFile and comment add their own keys. */
-export interface CheckedEndpoint {
+/** What the checks read of a parsed request (an endpoint, an event action's request). */
+export interface CheckedRequest {
   url: string;
   method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   params: Record<string, string>;
@@ -32,6 +32,10 @@ export interface CheckedEndpoint {
   containerType?: 'map' | 'array' | undefined;
   containerName?: string | undefined;
   bodyEncoding: 'json' | 'form';
+}
+
+/** What the checks read of a parsed endpoint; uploadFile and comment add their own keys. */
+export interface CheckedEndpoint extends CheckedRequest {
   responseDataLocation: string;
   type?: 'base64' | 'multipart';
   attachmentType?: 'id' | 'url';
@@ -58,16 +62,8 @@ export function checkEndpoint(name: EndpointName) {
   return (endpoint: CheckedEndpoint, ctx: IssueSink): void => {
     const report = (path: Path, message: string): void =>
       ctx.addIssue({ code: 'custom', path, message });
-    const url = checkUrl(endpoint.url, ['url'], report);
-    const params = checkTemplates(endpoint.params, 'params', name, report);
-    const headers = checkTemplates(endpoint.headers, 'headers', name, report);
-    for (const header of Object.keys(endpoint.headers)) {
-      if (RESERVED_HEADERS.has(header.toLowerCase())) {
-        report(['headers', header], `${header} is set by crm-bridge; remove it`);
-      }
-    }
+    const { url, params, headers } = checkRequest(endpoint, name, report);
     checkLocation(endpoint.responseDataLocation, ['responseDataLocation'], report);
-    checkBodySettings(endpoint, name, report);
 
     if (name === 'findAccountById' && url !== undefined && !uses(url, 'ACCOUNT_ID')) {
       report(['url'], 'must contain {ACCOUNT_ID}: this endpoint finds the account by its id');
@@ -80,6 +76,32 @@ export function checkEndpoint(name: EndpointName) {
   };
 }
 
+/**
+ * What every outbound request must satisfy: its templates compile, its URL is absolute, its
+ * headers leave crm-bridge's own alone and its body settings agree with having a body. `name` is
+ * the endpoint's (uploadFile may use {FILE_DATA}) or any other name for a request of another kind.
+ */
+export function checkRequest(
+  request: CheckedRequest & Pick<CheckedEndpoint, 'type'>,
+  name: string,
+  report: Report,
+): {
+  url: CompiledTemplate | undefined;
+  params: Map<string, CompiledTemplate>;
+  headers: Map<string, CompiledTemplate>;
+} {
+  const url = checkUrl(request.url, ['url'], report);
+  const params = checkTemplates(request.params, 'params', name, report);
+  const headers = checkTemplates(request.headers, 'headers', name, report);
+  for (const header of Object.keys(request.headers)) {
+    if (RESERVED_HEADERS.has(header.toLowerCase())) {
+      report(['headers', header], `${header} is set by crm-bridge; remove it`);
+    }
+  }
+  checkBodySettings(request, name, report);
+  return { url, params, headers };
+}
+
 /** A CRM lookup URL (lookupUrls.account / .record). */
 export function checkLookupUrl(value: string, ctx: IssueSink): void {
   checkUrl(value, [], (path, message) => ctx.addIssue({ code: 'custom', path, message }), {
@@ -87,7 +109,7 @@ export function checkLookupUrl(value: string, ctx: IssueSink): void {
   });
 }
 
-type Report = (path: Path, message: string) => void;
+export type Report = (path: Path, message: string) => void;
 
 function compiles(source: string, path: Path, report: Report): CompiledTemplate | undefined {
   try {
@@ -117,7 +139,7 @@ function checkUrl(
 function checkTemplates(
   values: Record<string, string>,
   key: 'params' | 'headers',
-  endpoint: EndpointName,
+  endpoint: string,
   report: Report,
 ): Map<string, CompiledTemplate> {
   const compiled = new Map<string, CompiledTemplate>();
@@ -140,7 +162,11 @@ function checkLocation(path: string, at: Path, report: Report): void {
 }
 
 /** Container and encoding settings shape a request body: they must agree with having one. */
-function checkBodySettings(endpoint: CheckedEndpoint, name: EndpointName, report: Report): void {
+function checkBodySettings(
+  endpoint: CheckedRequest & Pick<CheckedEndpoint, 'type'>,
+  name: string,
+  report: Report,
+): void {
   const container = endpoint.dataFormat === 'container';
   if (container && endpoint.containerName === undefined) {
     report(['containerName'], 'required when dataFormat is container (the parent object name)');

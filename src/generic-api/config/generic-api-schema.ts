@@ -58,11 +58,11 @@ const headerName = z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header n
 const nonEmpty = z.string().min(1, 'must not be empty');
 
 /**
- * Fields every endpoint has. The default method follows what each endpoint does: GET to find,
- * PATCH to update (a partial update of subject, description and status), POST to create, to
- * comment and to upload. Descriptions end up in the JSON Schema, where editors show them.
+ * What describes an outbound request: its URL, method, params, headers and body shape. Shared by
+ * the endpoints here and by event actions (actions.yaml). Descriptions end up in the JSON Schema,
+ * where editors show them.
  */
-function endpointFields(defaultMethod: 'GET' | 'POST' | 'PATCH') {
+export function requestFields(defaultMethod: 'GET' | 'POST' | 'PATCH') {
   return {
     url: nonEmpty.describe('Request URL; {VARIABLES} are percent-encoded, the host is literal'),
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH']).default(defaultMethod).describe('HTTP method'),
@@ -87,6 +87,17 @@ function endpointFields(defaultMethod: 'GET' | 'POST' | 'PATCH') {
       .enum(['json', 'form'])
       .default('json')
       .describe('form sends application/x-www-form-urlencoded (an extension)'),
+  };
+}
+
+/**
+ * Fields every endpoint has. The default method follows what each endpoint does: GET to find,
+ * PATCH to update (a partial update of subject, description and status), POST to create, to
+ * comment and to upload.
+ */
+function endpointFields(defaultMethod: 'GET' | 'POST' | 'PATCH') {
+  return {
+    ...requestFields(defaultMethod),
     responseDataLocation: z
       .string()
       .default('$')

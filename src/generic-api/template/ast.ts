@@ -3,9 +3,14 @@
  * by (variable, literal) pairs, so rendering is one loop of concatenations with no branching on
  * node kinds inside text and no lookups other than the variable itself.
  */
-export type FunctionName = 'DEFAULT_VALUE' | 'CONCAT_OR' | 'CONCAT_AND';
+export type FunctionName = 'DEFAULT_VALUE' | 'CONCAT_OR' | 'CONCAT_AND' | 'JSON_STRING';
 
-export const FUNCTION_NAMES: readonly FunctionName[] = ['DEFAULT_VALUE', 'CONCAT_OR', 'CONCAT_AND'];
+export const FUNCTION_NAMES: readonly FunctionName[] = [
+  'DEFAULT_VALUE',
+  'CONCAT_OR',
+  'CONCAT_AND',
+  'JSON_STRING',
+];
 
 export function asFunctionName(name: string): FunctionName | undefined {
   const upper = name.toUpperCase();
@@ -39,7 +44,18 @@ export interface ConcatNode {
   readonly separator: ' or ' | ' and ';
 }
 
-export type CallNode = DefaultValueNode | ConcatNode;
+/**
+ * `JSON_STRING(a)`: `a` with each substituted value escaped as the inside of a JSON string, so a
+ * JSON document written in a template (a value sent as JSON inside a string) stays valid whatever
+ * the values hold. Literal text is the admin's JSON and is left as written.
+ */
+export interface JsonStringNode {
+  readonly kind: 'call';
+  readonly name: 'JSON_STRING';
+  readonly args: readonly [TemplateNode];
+}
+
+export type CallNode = DefaultValueNode | ConcatNode | JsonStringNode;
 
 export type TemplateNode = TextNode | CallNode;
 

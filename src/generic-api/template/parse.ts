@@ -7,9 +7,10 @@
  *   value     := '==' text              a value meant to start with '=' (renders '=' + text)
  *              | '=' call ws*           a function call, the whole value
  *              | text                   anything else: literal text and variables
- *   call      := NAME '(' arg (',' arg)* ')'   NAME: DEFAULT_VALUE, CONCAT_OR or CONCAT_AND in
- *                                               any case, '(' right after it; DEFAULT_VALUE takes
- *                                               exactly 2 arguments, CONCAT_* at least 1, and
+ *   call      := NAME '(' arg (',' arg)* ')'   NAME: DEFAULT_VALUE, CONCAT_OR, CONCAT_AND or
+ *                                               JSON_STRING in any case, '(' right after it;
+ *                                               DEFAULT_VALUE takes exactly 2 arguments,
+ *                                               JSON_STRING exactly 1, CONCAT_* at least 1, and
  *                                               `NAME( )` counts as none
  *   arg       := ws* ( '=' call | NAME '(' ... | quoted | argtext ) ws*
  *   quoted    := '"' ... '"' | "'" ... "'"          '\' escapes the next character
@@ -43,7 +44,7 @@ export const MAX_NESTING_DEPTH = 20;
 const EQUALS = 0x3d;
 const OPEN_PAREN = 0x28;
 const CLOSE_PAREN = 0x29;
-const FUNCTION_LIST = 'DEFAULT_VALUE, CONCAT_OR or CONCAT_AND';
+const FUNCTION_LIST = 'DEFAULT_VALUE, CONCAT_OR, CONCAT_AND or JSON_STRING';
 
 /** Compiles `source`; `where` names the parameter in messages (`params.criteria`). */
 export function parseTemplate(source: string, where: string): CompiledTemplate {
@@ -159,6 +160,15 @@ class Parser {
         this.fail(column, 'exactly 2 arguments', detail);
       }
       return Object.freeze({ kind: 'call', name, args: Object.freeze([first, second] as const) });
+    }
+    if (name === 'JSON_STRING') {
+      const [only] = args;
+      if (args.length !== 1 || only === undefined) {
+        const column = starts[1] ?? closeAt;
+        const detail = `expected exactly 1 argument in ${name}(, found ${args.length}`;
+        this.fail(column, 'exactly 1 argument', detail);
+      }
+      return Object.freeze({ kind: 'call', name, args: Object.freeze([only] as const) });
     }
     if (args.length === 0) {
       this.fail(closeAt, 'at least 1 argument', `expected at least 1 argument in ${name}(`);

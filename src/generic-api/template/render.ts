@@ -19,9 +19,11 @@
  * argument. An argument that renders to nothing at all (a blank literal, a nested call whose
  * arguments were all dropped) is dropped too, so `CONCAT_OR` never yields `a or ` or ` or b`.
  * DEFAULT_VALUE(a, b) falls back to b when a is dropped or renders empty: the reference's "unless
- * null or empty".
+ * null or empty". JSON_STRING(a) renders a with every substituted value JSON-escaped (before any
+ * outer encoding, e.g. percent-encoding in a URL), its literal text untouched.
  */
 import type { CallNode, CompiledTemplate, TemplateNode, TextNode } from './ast';
+import { jsonStringContent } from './value-formats';
 import type { Variables } from './variable-map';
 
 export interface RenderOptions {
@@ -58,6 +60,11 @@ function renderCall(node: CallNode, values: Values, encode: Encode): string {
   if (node.name === 'DEFAULT_VALUE') {
     const first = renderArgument(node.args[0], values, encode);
     return first !== '' ? first : renderArgument(node.args[1], values, encode);
+  }
+  if (node.name === 'JSON_STRING') {
+    const inner =
+      encode === undefined ? jsonStringContent : (v: string) => encode(jsonStringContent(v));
+    return renderArgument(node.args[0], values, inner);
   }
   let out = '';
   for (const arg of node.args) {

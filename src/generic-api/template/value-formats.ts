@@ -80,3 +80,11 @@ function htmlReplacement(text: string, index: number): string | undefined {
       return undefined;
   }
 }
+
+/**
+ * A value as the inside of a JSON string (RFC 8259: `"`, `\\` and control characters escaped),
+ * without the quotes: what JSON_STRING substitutes.
+ */
+export function jsonStringContent(value: string): string {
+  return JSON.stringify(value).slice(1, -1);
+}

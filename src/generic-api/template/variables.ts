@@ -72,6 +72,14 @@ const CATALOGUE: readonly VariableInfo[] = [
   { name: 'FILE_NAME', description: 'The name of the file being uploaded, e.g. chat-42.txt.' },
   { name: 'FILE_KIND', description: 'The kind of file being uploaded, e.g. chat_transcripts.' },
   { name: 'ATTACHMENT_URL', description: 'The download URL of the file just uploaded.' },
+  // Event actions (config/actions.yaml).
+  { name: 'EVENT', description: 'The event an action runs on, e.g. session.finished or New_Call.' },
+  { name: 'CAMPAIGN_ID', description: "The campaign's id, for a campaign call (adapter events)." },
+  {
+    name: 'CAMPAIGN_NAME',
+    description: "The campaign's name, for a campaign call (adapter events).",
+  },
+  { name: 'COMMENT_ID', description: 'The id the CRM gave a comment (comment.added).' },
 ];
 
 const BY_NAME: ReadonlyMap<string, VariableInfo> = new Map(CATALOGUE.map((v) => [v.name, v]));

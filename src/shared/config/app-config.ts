@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { actionsSchema } from '../../actions/actions-schema';
 import { genericApiSchema } from '../../generic-api/config/generic-api-schema';
 import { crmSchema } from './crm-schema';
 import { serverSchema } from './server-schema';
@@ -24,6 +25,7 @@ export const configFiles = {
   server: { file: 'server.yaml', schema: serverSchema, generatesSecrets: true },
   crm: { file: 'crm.yaml', schema: crmSchema },
   genericApi: { file: 'generic-api.yaml', schema: genericApiSchema, optional: true },
+  actions: { file: 'actions.yaml', schema: actionsSchema, optional: true },
 } as const satisfies Record<string, ConfigFileSpec>;
 
 export type ConfigName = keyof typeof configFiles;

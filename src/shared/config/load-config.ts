@@ -128,7 +128,8 @@ interface Validated {
 }
 
 function validate(doc: Document, schema: z.ZodType): Validated {
-  const data: unknown = doc.toJS();
+  // A file of nothing but comments (actions.yaml as shipped) is an empty map: every default.
+  const data: unknown = doc.toJS() ?? {};
   const parsed = schema.safeParse(data);
   if (parsed.success) return { value: parsed.data, issues: [] };
   return { value: undefined, issues: parsed.error.issues.flatMap((i) => describeIssue(i, data)) };

@@ -238,7 +238,7 @@ describe('generic-api.yaml: URLs', () => {
     ],
     [
       '=DEFAULT_VALUE({NAME}, https://crm.example.com)',
-      'functions (=DEFAULT_VALUE, =CONCAT_OR, =CONCAT_AND) are only available in params',
+      'functions (=DEFAULT_VALUE, =CONCAT_OR, =CONCAT_AND, =JSON_STRING) are only available in params',
     ],
     ['https://crm.example.com/api accounts', 'must not contain spaces (write %20)'],
     ['https://crm.example.com/#/accounts', 'must not contain a fragment (#...): it is never sent'],

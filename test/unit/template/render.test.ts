@@ -178,6 +178,39 @@ describe('Rendering templates', () => {
     });
   });
 
+  describe('JSON_STRING', () => {
+    const DATA = `=JSON_STRING('{"Subject":"Call {CALL_ID} for {NAME}","To":"{EMAIL}"}')`;
+
+    it('When values hold quotes, backslashes and line breaks, then they are escaped and the JSON stays valid', () => {
+      const value = render(DATA, { CALL_ID: '42', NAME: 'Bond "007"\\ \nJames', EMAIL: 'j@b.c' });
+      expect(value).toBe('{"Subject":"Call 42 for Bond \\"007\\"\\\\ \\nJames","To":"j@b.c"}');
+      expect(JSON.parse(value)).toEqual({
+        Subject: 'Call 42 for Bond "007"\\ \nJames',
+        To: 'j@b.c',
+      });
+    });
+
+    it('When a variable is absent, then it renders as nothing inside the literal JSON', () => {
+      expect(render(DATA, { CALL_ID: '42' })).toBe('{"Subject":"Call 42 for ","To":""}');
+    });
+
+    it('When every variable is absent, then the argument is dropped and the value is empty', () => {
+      expect(render(DATA)).toBe('');
+    });
+
+    it('When an outer encode is given, then it applies after the JSON escaping', () => {
+      expect(render('=JSON_STRING({NAME})', { NAME: 'a"b' }, { encode: encodeURIComponent })).toBe(
+        'a%5C%22b',
+      );
+    });
+
+    it('When its argument is a call, then the values inside the call are escaped too', () => {
+      expect(render('=JSON_STRING(=DEFAULT_VALUE({NAME}, "{EMAIL}"))', { EMAIL: '"e"' })).toBe(
+        '\\"e\\"',
+      );
+    });
+  });
+
   describe('isEmptyValue', () => {
     it('When the rendered value is the empty string, then it means "remove the parameter"; anything else is kept', () => {
       expect(isEmptyValue('')).toBe(true);

@@ -46,7 +46,17 @@ const REFERENCE_TABLE = [
   'FILE_DATA',
 ];
 const LOOKUP_AND_UPLOAD = ['ANI', 'CUID', 'MENU_ID', 'TYPE', 'ATTACHMENT_ID'];
-const EXTENSIONS = ['SESSION_STATUS', 'RECORD_STATUS', 'FILE_NAME', 'FILE_KIND', 'ATTACHMENT_URL'];
+const EXTENSIONS = [
+  'SESSION_STATUS',
+  'RECORD_STATUS',
+  'FILE_NAME',
+  'FILE_KIND',
+  'ATTACHMENT_URL',
+  'EVENT',
+  'CAMPAIGN_ID',
+  'CAMPAIGN_NAME',
+  'COMMENT_ID',
+];
 
 function mixedCase(name: string): string {
   return [...name].map((c, i) => (i % 2 === 0 ? c : c.toLowerCase())).join('');
