@@ -3,6 +3,7 @@ import express, { type RequestHandler, Router } from 'express';
 import type { CrmService } from '../crm/crm-service';
 import type { AppConfig } from '../shared/config/app-config';
 import type { Logger } from '../shared/log/logger';
+import { platformCalls } from '../platform/platform-calls';
 import type { Mailer } from '../shared/mail/mail-port';
 import type { JobQueue, QueuePort } from '../shared/queue/queue-port';
 import type { Store } from '../shared/store/store-port';
@@ -73,8 +74,9 @@ export async function createWeb(deps: WebDeps): Promise<Web> {
   );
   router.get('/', requireStaff, (_req, res) => res.redirect(303, LOOKUP_PATH));
   router.use(lookupRoutes(crm, show));
-  router.use(accountRoutes(crm, show));
-  router.use(recordRoutes(crm, show));
+  const platform = platformCalls(server.platform, logger);
+  router.use(accountRoutes(crm, show, platform));
+  router.use(recordRoutes(crm, show, platform));
   router.use(outboxRoutes(deps.mailer, show));
   router.use(agentRoutes({ adapterUrl: server.web.agentAdapter?.url, store: deps.store, show }));
   router.use(
