@@ -81,7 +81,7 @@ export function unreachable(
   if (error.code === 'ETIMEDOUT' || error.code === 'ECONNABORTED') {
     return new PlatformError(`the platform did not answer within ${timeoutSeconds} s`);
   }
-  if (error.code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED' || /maxContentLength/.test(error.message)) {
+  if (error.code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(error.message)) {
     return new PlatformError('the platform answered with more data than expected');
   }
   const problem = (error.code && NETWORK_PROBLEMS[error.code]) ?? error.code ?? 'network error';

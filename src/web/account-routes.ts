@@ -4,7 +4,7 @@ import type { PlatformCalls } from '../platform/platform-calls';
 import { fieldRows } from './field-view';
 import type { ShowPage } from './page';
 import { pathParam } from './path-param';
-import { callbackRoute, knownQueues, platformPanel } from './platform-panel';
+import { callbackNumber, callbackRoute, knownQueues, platformPanel } from './platform-panel';
 import { requireStaff } from './staff-auth';
 
 /** Records listed on an account page, newest first. */
@@ -56,7 +56,7 @@ export function accountRoutes(crm: CrmService, show: ShowPage, platform: Platfor
       platform: await platformPanel(req, platform, {
         action: `${href}/callback`,
         queues: knownQueues(records.items),
-        phone: account.phone,
+        phone: callbackNumber(account.phone, crm.accounts.fields.region),
       }),
     });
   });
@@ -65,7 +65,10 @@ export function accountRoutes(crm: CrmService, show: ShowPage, platform: Platfor
     requireStaff,
     ...callbackRoute(platform, async (req) => {
       const account = await crm.accounts.get(pathParam(req, 'id'));
-      return { phone: text(account.phone), back: accountHref(account.id) };
+      return {
+        phone: callbackNumber(account.phone, crm.accounts.fields.region),
+        back: accountHref(account.id),
+      };
     }),
   );
   return router;

@@ -1,9 +1,11 @@
 import 'express-session';
 import express, { type Request, type RequestHandler } from 'express';
+import type { CountryCode } from 'libphonenumber-js';
 import type { Entity } from '../crm/crm-service';
 import type { PlatformCalls } from '../platform/platform-calls';
 import { PlatformError } from '../platform/platform-error';
 import { formatWait } from '../platform/wait-time';
+import { phoneKey } from '../shared/phone/phone';
 import { verifyCsrf } from './staff-auth';
 
 declare module 'express-session' {
@@ -53,6 +55,15 @@ export function knownQueues(records: readonly Entity[]): KnownQueue[] {
   return [...queues.values()];
 }
 
+/**
+ * The number the platform calls: E.164 when it parses (the CRM keeps numbers as they were
+ * written), else as written, for the platform to judge.
+ */
+export function callbackNumber(phone: unknown, region: CountryCode): string | undefined {
+  if (typeof phone !== 'string' || phone.trim() === '') return undefined;
+  return phoneKey(phone, region) ?? phone.trim();
+}
+
 function takeFlash(req: Request): Flash | undefined {
   const flash = req.session?.flash;
   if (flash !== undefined) delete req.session.flash;
@@ -73,7 +84,7 @@ async function waitLine(platform: PlatformCalls, queue: KnownQueue | undefined) 
 export async function platformPanel(
   req: Request,
   platform: PlatformCalls,
-  options: { action: string; queues: readonly KnownQueue[]; phone: unknown },
+  options: { action: string; queues: readonly KnownQueue[]; phone: string | undefined },
 ) {
   const taken = takeFlash(req);
   const flash = taken && {
@@ -88,7 +99,7 @@ export async function platformPanel(
     flash,
     action: options.action,
     queues: options.queues,
-    hasPhone: typeof options.phone === 'string' && options.phone !== '',
+    hasPhone: options.phone !== undefined,
     wait: await waitLine(platform, last),
   };
 }
@@ -108,7 +119,7 @@ export function callbackRoute(
 ): RequestHandler[] {
   const handler: RequestHandler = async (req, res) => {
     const subject = await subjectOf(req);
-    const body = req.body as Record<string, unknown>;
+    const body = (req.body ?? {}) as Record<string, unknown>;
     const menuId = typeof body.menuId === 'string' ? body.menuId.trim() : '';
     let flash: Flash;
     if (!MENU_ID.test(menuId)) {

@@ -5,7 +5,7 @@ import { accountHref, accountRecords } from './account-routes';
 import { fieldRows } from './field-view';
 import type { ShowPage } from './page';
 import { pathParam } from './path-param';
-import { callbackRoute, knownQueues, platformPanel } from './platform-panel';
+import { callbackNumber, callbackRoute, knownQueues, platformPanel } from './platform-panel';
 import { requireStaff } from './staff-auth';
 import { buildTimeline } from './timeline';
 
@@ -22,8 +22,8 @@ async function accountOf(crm: CrmService, accountId: unknown): Promise<Entity | 
 }
 
 /** The number a callback for this record calls: the record's own, else its account's. */
-const phoneOf = (record: Entity, account: Entity | undefined): string | undefined =>
-  text(record.phone) ?? text(account?.phone);
+const phoneOf = (crm: CrmService, record: Entity, account: Entity | undefined) =>
+  callbackNumber(text(record.phone) ?? account?.phone, crm.records.fields.region);
 
 /** The record's queue first, then the account's other queues, newest first. */
 async function recordQueues(crm: CrmService, record: Entity) {
@@ -77,7 +77,7 @@ export function recordRoutes(crm: CrmService, show: ShowPage, platform: Platform
       platform: await platformPanel(req, platform, {
         action: `${base}/callback`,
         queues,
-        phone: phoneOf(record, account),
+        phone: phoneOf(crm, record, account),
       }),
     });
   });
@@ -88,7 +88,7 @@ export function recordRoutes(crm: CrmService, show: ShowPage, platform: Platform
     ...callbackRoute(platform, async (req) => {
       const record = await crm.records.get(pathParam(req, 'id'));
       return {
-        phone: phoneOf(record, await accountOf(crm, record.accountId)),
+        phone: phoneOf(crm, record, await accountOf(crm, record.accountId)),
         ticketId: record.id,
         back: `/records/${encodeURIComponent(record.id)}`,
       };

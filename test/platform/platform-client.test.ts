@@ -98,6 +98,12 @@ describe('Callback Call API (POST /apps/api/v1/calls)', () => {
     expect(error.message).toBe('the platform did not answer within 0.2 s');
   });
 
+  test('When the platform answers with more than 1 MB, then the answer is cut off with a clear error', async () => {
+    double.calls = answer(200, { id: 6868, padding: 'x'.repeat(1024 * 1024) });
+    const error = await refusalOf(client.requestCallback({ endUserNumber: '+1', menuId: '12' }));
+    expect(error.message).toBe('the platform answered with more data than expected');
+  });
+
   test('When nothing listens at the tenant URL, then the error says connection refused', async () => {
     const tenantUrl = `http://127.0.0.1:${await closedPort()}`;
     const nowhere = new PlatformClient(double.settings({ tenantUrl }));

@@ -183,6 +183,25 @@ describe('Request a callback', () => {
     expect(text).toContain('Callback not requested: the platform did not answer within 0.5 s');
   });
 
+  test('When the account keeps its number in a local format, then the platform gets it in E.164', async () => {
+    const account = await apiAccount(t, { name: 'Local Format', phone: '(310) 555-0123' });
+    await apiRecord(t, { accountId: account.id, subject: 'Call me', menu: 'Sales', menuId: '10' });
+    await requestCallback(`/accounts/${account.id}`);
+    expect(JSON.parse(double.to(CALLS)[0]?.body.toString() ?? '')).toMatchObject({
+      end_user_number: '+13105550123',
+    });
+  });
+
+  test('When the form is posted as JSON with the token in a header, then it is read as an empty form, not a 500', async () => {
+    const page = await browser.get(`/accounts/${james.id}`);
+    const res = await browser
+      .post(`/accounts/${james.id}/callback`)
+      .set('X-CSRF-Token', csrfOf(page.text))
+      .send({ menuId: '10' });
+    expect(await followed(res)).toContain('menuId (the queue id) must be a number');
+    expect(double.to(CALLS)).toHaveLength(0);
+  });
+
   test('When the queue id is not a number, then nothing is sent and the page names the field', async () => {
     const text = await followed(
       await requestCallback(`/accounts/${james.id}`, { menuId: '10 OR 1' }),
