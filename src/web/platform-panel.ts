@@ -73,8 +73,8 @@ function takeFlash(req: Request): Flash | undefined {
 async function waitLine(platform: PlatformCalls, queue: KnownQueue | undefined) {
   if (queue === undefined) return undefined;
   const result = await platform.waitTime(queue.id);
-  if (!result.ok) return { text: `wait time unavailable: ${result.reason}`, failed: true };
-  return { text: `${formatWait(result.wait.waitSeconds)} (${queue.name})`, failed: false };
+  if (!result.ok) return `wait time unavailable: ${result.reason}`;
+  return `${formatWait(result.wait.waitSeconds)} (${queue.name})`;
 }
 
 /**
@@ -127,7 +127,7 @@ export function callbackRoute(
         kind: 'error',
         text: 'Callback not requested: menuId (the queue id) must be a number',
       };
-    } else if (subject.phone === undefined || subject.phone === '') {
+    } else if (subject.phone === undefined) {
       flash = { kind: 'error', text: 'Callback not requested: there is no phone number to call' };
     } else {
       flash = await platform

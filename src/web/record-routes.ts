@@ -46,7 +46,7 @@ export function recordRoutes(crm: CrmService, show: ShowPage, platform: Platform
       crm.listComments(record.id, { filter: undefined, limit: MAX_COMMENTS, offset: 0 }),
       crm.listAttachments(record.id),
       accountOf(crm, record.accountId),
-      recordQueues(crm, record),
+      platform.availability.enabled ? recordQueues(crm, record) : [],
     ]);
     const base = `/records/${encodeURIComponent(record.id)}`;
     show(req, res, 'record', {

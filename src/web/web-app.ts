@@ -1,9 +1,9 @@
 import path from 'node:path';
 import express, { type RequestHandler, Router } from 'express';
 import type { CrmService } from '../crm/crm-service';
+import { platformCalls } from '../platform/platform-calls';
 import type { AppConfig } from '../shared/config/app-config';
 import type { Logger } from '../shared/log/logger';
-import { platformCalls } from '../platform/platform-calls';
 import type { Mailer } from '../shared/mail/mail-port';
 import type { JobQueue, QueuePort } from '../shared/queue/queue-port';
 import type { Store } from '../shared/store/store-port';
