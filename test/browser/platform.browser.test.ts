@@ -8,6 +8,7 @@ import {
   COMPANY_BASIC,
   type PlatformDouble,
   startPlatformDouble,
+  withPlatform,
 } from '../platform/platform-double';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { ADMIN, apiAccount, apiRecord } from '../web/web-helpers';
@@ -28,10 +29,7 @@ describeInChromium('Platform calls in a real browser (Chromium)', () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     double = await startPlatformDouble();
     double.waits['10'] = 180;
-    t = await startTestApp((config) => ({
-      ...config,
-      server: { ...config.server, platform: double.settings() },
-    }));
+    t = await startTestApp(withPlatform(double.settings()));
     server = t.app.express.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -58,7 +56,8 @@ describeInChromium('Platform calls in a real browser (Chromium)', () => {
   afterAll(async () => {
     await context?.close();
     if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
-    await new Promise((resolve) => server?.close(resolve));
+    // Each part closed only if beforeAll got that far, so a failed start cannot hang the run.
+    if (server) await new Promise((resolve) => server.close(resolve));
     await t?.close();
     await double?.close();
   });

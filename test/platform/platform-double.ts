@@ -7,6 +7,7 @@ import {
   startLoopback,
 } from '../generic-api/loopback';
 import type { PlatformConfig } from '../../src/platform/platform-settings';
+import type { AppConfig } from '../../src/shared/config/app-config';
 
 export const COMPANY = { key: 'company-key-123', secret: 'company-secret-456' };
 /** What a request with the company key/secret carries, computed here by hand, not by axios. */
@@ -86,3 +87,8 @@ export async function startPlatformDouble(): Promise<PlatformDouble> {
     }),
   });
 }
+
+/** For startTestApp: the shipped config with this platform section. */
+export const withPlatform =
+  (platform: PlatformConfig) =>
+  (config: AppConfig): AppConfig => ({ ...config, server: { ...config.server, platform } });

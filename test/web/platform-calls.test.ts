@@ -1,6 +1,4 @@
 import type supertest from 'supertest';
-import type { AppConfig } from '../../src/shared/config/app-config';
-import type { PlatformConfig } from '../../src/platform/platform-settings';
 import {
   answer,
   COMPANY,
@@ -8,16 +6,13 @@ import {
   type PlatformDouble,
   silent,
   startPlatformDouble,
+  withPlatform,
 } from '../platform/platform-double';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { apiAccount, apiRecord, csrfOf, signIn, visibleText } from './web-helpers';
 
 const CALLS = '/apps/api/v1/calls';
 const WAIT_TIMES = '/apps/api/v1/wait_times';
-
-const withPlatform =
-  (platform: PlatformConfig) =>
-  (config: AppConfig): AppConfig => ({ ...config, server: { ...config.server, platform } });
 
 let double: PlatformDouble;
 let t: TestApp;
