@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { formatProblem, loadConfig } from '../../src/shared/config/load-config';
 import { platformAvailability } from '../../src/platform/platform-settings';
+import { MASK, maskConfig } from '../../src/web/config-mask';
 
 const SHIPPED = path.resolve(__dirname, '../../config');
 const BASE_ENV = {
@@ -80,4 +81,25 @@ test('When the tenant URL is not a URL, then the config says so at that field', 
     PLATFORM_COMPANY_SECRET: 'secret',
   });
   expect(loaded.ok ? [] : loaded.problems.map((p) => p.path)).toEqual(['platform.tenantUrl']);
+});
+
+test('When server.yaml has no platform section, then platform calls are off and the reason says so', () => {
+  expect(platformAvailability(undefined)).toEqual({
+    enabled: false,
+    reason: 'config/server.yaml has no platform section',
+  });
+});
+
+test('When the company key is written into the file as it is, then /admin still masks it by its name', () => {
+  const shown = maskConfig(
+    {
+      server: {
+        platform: { tenantUrl: 'https://t.example', companyKey: 'k1', companySecret: 's1' },
+      },
+    },
+    new Set(),
+  );
+  expect(shown).toEqual({
+    server: { platform: { tenantUrl: 'https://t.example', companyKey: MASK, companySecret: MASK } },
+  });
 });
