@@ -9,7 +9,7 @@ export const MASK = '********';
 
 /** Keys holding credentials wherever they appear: `password`, `clientSecret`, a header's `value`… */
 const SECRET_KEY =
-  /(password|passwd|secret|token|authorization|cookie|credentials?)$|^value$|(^|api|private|access)[-_]?key$/i;
+  /(password|passwd|secret|token|authorization|cookie|credentials?)$|^value$|(^|api|private|access|company)[-_]?key$/i;
 const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}/g;
 
 /** A config path as dotted text: `server.api.auth.basic.0.password`. */

@@ -1,8 +1,11 @@
 import { Router } from 'express';
 import type { CrmService, Entity } from '../crm/crm-service';
+import type { PlatformCalls } from '../platform/platform-calls';
+import { accountHref, accountRecords } from './account-routes';
 import { fieldRows } from './field-view';
 import type { ShowPage } from './page';
 import { pathParam } from './path-param';
+import { callbackNumber, callbackRoute, knownQueues, platformPanel } from './platform-panel';
 import { requireStaff } from './staff-auth';
 import { buildTimeline } from './timeline';
 
@@ -13,29 +16,37 @@ const CONTENT_TYPE = /^[\w.+-]+\/[\w.+-]+$/;
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
 
-async function accountLink(crm: CrmService, accountId: unknown) {
+async function accountOf(crm: CrmService, accountId: unknown): Promise<Entity | undefined> {
   if (typeof accountId !== 'string') return undefined;
-  const exists = await crm.accounts.exists(accountId);
-  const account = exists ? await crm.accounts.get(accountId) : undefined;
-  return {
-    href: `/accounts/${encodeURIComponent(accountId)}`,
-    name: text(account?.name) ?? accountId,
-  };
+  return (await crm.accounts.exists(accountId)) ? crm.accounts.get(accountId) : undefined;
+}
+
+/** The number a callback for this record calls: the record's own, else its account's. */
+const phoneOf = (crm: CrmService, record: Entity, account: Entity | undefined) =>
+  callbackNumber(text(record.phone) ?? account?.phone, crm.records.fields.region);
+
+/** The record's queue first, then the account's other queues, newest first. */
+async function recordQueues(crm: CrmService, record: Entity) {
+  const others =
+    typeof record.accountId === 'string' ? (await accountRecords(crm, record.accountId)).items : [];
+  return knownQueues([record, ...others]);
 }
 
 /**
- * `/records/:id`: fields, status, comments, attachments and the timeline merging them; and the
- * attachment downloads, behind the staff session like the pages.
+ * `/records/:id`: fields, status, comments, attachments and the timeline merging them, and the
+ * platform calls (a callback that pops this record); and the attachment downloads, behind the
+ * staff session like the pages.
  */
-export function recordRoutes(crm: CrmService, show: ShowPage): Router {
+export function recordRoutes(crm: CrmService, show: ShowPage, platform: PlatformCalls): Router {
   const router = Router();
 
   router.get('/records/:id', requireStaff, async (req, res) => {
     const record: Entity = await crm.records.get(pathParam(req, 'id'));
-    const [comments, attachments, account] = await Promise.all([
+    const [comments, attachments, account, queues] = await Promise.all([
       crm.listComments(record.id, { filter: undefined, limit: MAX_COMMENTS, offset: 0 }),
       crm.listAttachments(record.id),
-      accountLink(crm, record.accountId),
+      accountOf(crm, record.accountId),
+      platform.availability.enabled ? recordQueues(crm, record) : [],
     ]);
     const base = `/records/${encodeURIComponent(record.id)}`;
     show(req, res, 'record', {
@@ -47,7 +58,10 @@ export function recordRoutes(crm: CrmService, show: ShowPage): Router {
         updatedAt: record.updatedAt,
         fields: fieldRows(record, crm.records.fields, ['subject', 'status', 'accountId']),
       },
-      account,
+      account:
+        typeof record.accountId === 'string'
+          ? { href: accountHref(record.accountId), name: text(account?.name) ?? record.accountId }
+          : undefined,
       comments: [...comments.items]
         .reverse()
         .map((c) => ({ body: text(c.body) ?? '', createdAt: c.createdAt })),
@@ -60,8 +74,26 @@ export function recordRoutes(crm: CrmService, show: ShowPage): Router {
         href: `${base}/attachments/${encodeURIComponent(a.id)}/download`,
       })),
       timeline: buildTimeline(record, comments.items, attachments),
+      platform: await platformPanel(req, platform, {
+        action: `${base}/callback`,
+        queues,
+        phone: phoneOf(crm, record, account),
+      }),
     });
   });
+
+  router.post(
+    '/records/:id/callback',
+    requireStaff,
+    ...callbackRoute(platform, async (req) => {
+      const record = await crm.records.get(pathParam(req, 'id'));
+      return {
+        phone: phoneOf(crm, record, await accountOf(crm, record.accountId)),
+        ticketId: record.id,
+        back: `/records/${encodeURIComponent(record.id)}`,
+      };
+    }),
+  );
 
   router.get('/records/:id/attachments/:attachmentId/download', requireStaff, async (req, res) => {
     const { attachment, data } = await crm.getAttachment(

@@ -2,6 +2,7 @@ import path from 'node:path';
 import express, { type RequestHandler, Router } from 'express';
 import type { EventSink } from '../actions/events';
 import type { CrmService } from '../crm/crm-service';
+import { platformCalls } from '../platform/platform-calls';
 import type { AppConfig } from '../shared/config/app-config';
 import type { Logger } from '../shared/log/logger';
 import type { Mailer } from '../shared/mail/mail-port';
@@ -76,8 +77,9 @@ export async function createWeb(deps: WebDeps): Promise<Web> {
   );
   router.get('/', requireStaff, (_req, res) => res.redirect(303, LOOKUP_PATH));
   router.use(lookupRoutes(crm, show));
-  router.use(accountRoutes(crm, show));
-  router.use(recordRoutes(crm, show));
+  const platform = platformCalls(server.platform, logger);
+  router.use(accountRoutes(crm, show, platform));
+  router.use(recordRoutes(crm, show, platform));
   router.use(outboxRoutes(deps.mailer, show));
   router.use(
     agentRoutes({

@@ -82,6 +82,48 @@ const metricsSettings = z
     }
   });
 
+/** The three values platform calls need; all empty = the feature is off (not an error). */
+const PLATFORM_REQUIRED = ['tenantUrl', 'companyKey', 'companySecret'] as const;
+
+const platform = z
+  .strictObject({
+    tenantUrl: z
+      .union([z.literal(''), z.url({ protocol: /^https?$/ })])
+      .default('')
+      .describe('The tenant, e.g. https://tenant.ccaiplatform.com; empty: platform calls are off'),
+    companyKey: z
+      .string()
+      .default('')
+      .describe('Company key (Settings > Developer Settings), the Basic auth user name'),
+    companySecret: z.string().default('').describe('Company secret, the Basic auth password'),
+    timeoutSeconds: z
+      .number()
+      .positive()
+      .max(30)
+      .default(5)
+      .describe('Longest wait for the platform (a page waits at most 2 s for a wait time)'),
+    defaultLang: z
+      .string()
+      .regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a language like en or pt-BR')
+      .default('en')
+      .describe('lang sent with callbacks and wait-time requests'),
+    waitTimeUnit: z
+      .enum(['seconds', 'minutes'])
+      .default('seconds')
+      .describe("Unit of the wait-time API's wait (reference/001 says minutes, shows seconds)"),
+  })
+  .superRefine((p, ctx) => {
+    const missing = PLATFORM_REQUIRED.filter((key) => p[key] === '');
+    if (missing.length === 0 || missing.length === PLATFORM_REQUIRED.length) return;
+    for (const key of missing) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `required when ${PLATFORM_REQUIRED.filter((k) => !missing.includes(k)).join(' and ')} is set`,
+      });
+    }
+  });
+
 export const serverSchema = z.strictObject({
   publicUrl: z
     .url()
@@ -266,6 +308,9 @@ export const serverSchema = z.strictObject({
     .default({})
     .describe('Custom lookup URLs, templated with session variables'),
   metrics: metricsSettings.prefault({}).describe('Prometheus metrics at /metrics'),
+  platform: platform
+    .optional()
+    .describe("The pages' calls to the platform: request a callback, estimated wait"),
 });
 
 export type ServerConfig = z.infer<typeof serverSchema>;
