@@ -5,6 +5,10 @@ import { apiRouter } from './api/api-router';
 import { healthRoutes, type ReadinessCheck } from './api/health-routes';
 import { CrmService } from './crm/crm-service';
 import { crmRoutes } from './crm/crm-routes';
+import { journalCapture } from './journal/inbound-capture';
+import { Journal } from './journal/journal';
+import { journalPage } from './journal/journal-page';
+import { journalApiRoutes } from './journal/journal-routes';
 import { createOAuth } from './oauth/oauth-routes';
 import { InboundEmailService } from './sessions/inbound-email';
 import { inboundRoutes } from './sessions/inbound-routes';
@@ -41,6 +45,8 @@ export interface App {
   crm: CrmService;
   sessions: SessionsService;
   inbound: InboundEmailService;
+  /** The request journal: `journalObserver(journal)` records a sender's calls; `flush()` at close. */
+  journal: Journal;
   /** Starts the outcome-email worker: separate from building, so tests choose when. */
   startWorkers(): void;
 }
@@ -106,6 +112,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
     templatesDir: deps.templatesDir ?? TEMPLATES_DIR,
   });
   // --- end of OAuth (its routes are mounted after the web pages' session, below) ---
+  // --- Request journal (src/journal): records /api/v1 calls; its API and page are mounted below ---
+  const journal = await Journal.open(
+    store,
+    config.server.journal,
+    logger,
+    config.server.api.auth.headers.map((h) => h.name),
+  );
+  app.use('/api/v1', journalCapture(journal));
+  // --- end of request journal ---
   app.use(
     '/api/v1',
     apiRouter({
@@ -121,6 +136,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         }),
         sessionsRoutes(sessions, outcomeQueue),
         inboundRoutes(inbound, Math.round(config.server.inboundEmail.maxMessageMb * 1024 * 1024)),
+        journalApiRoutes(journal),
       ],
     }),
   );
@@ -138,6 +154,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(web.router);
   // --- end of web pages ---
   app.use(
+    journalPage({
+      journal,
+      templatesDir: deps.templatesDir ?? TEMPLATES_DIR,
+      logger,
+      before: [web.securityHeaders, web.session],
+    }),
+  );
+  app.use(
     queueDashboard(deps.queue, [outcomeQueue as JobQueue<unknown>], [web.session, requireStaff]),
   );
   // OAuth: /oauth/* and /login/sso*, with the staff session of the web pages.
@@ -149,6 +173,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     crm,
     sessions,
     inbound,
+    journal,
     startWorkers: () => outcomeQueue.process(sessions.deliver, { concurrency: 4 }),
   };
 }

@@ -136,6 +136,16 @@ export const serverSchema = z.strictObject({
   lookupUrls: z
     .strictObject({ ivr: z.string().optional(), web: z.string().optional() })
     .default({}),
+  /** The request journal: every /api/v1 call and the outbound calls it caused, newest kept. */
+  journal: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Size of the ring: the oldest entries (inbound and outbound together) are removed. */
+      maxEntries: z.number().int().min(100).max(1_000_000).default(10_000),
+      /** Each body is kept up to this many bytes (masked, then cut). */
+      bodyBytes: z.number().int().min(0).max(65_536).default(2048),
+    })
+    .prefault({}),
 });
 
 export type ServerConfig = z.infer<typeof serverSchema>;
