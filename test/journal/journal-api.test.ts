@@ -197,3 +197,22 @@ describe('GET /api/v1/_journal', () => {
     }
   });
 });
+
+describe('GET /api/v1/_journal with the journal off', () => {
+  test('When journal.enabled is false, then calls are not recorded and the answer says so', async () => {
+    const t = await startTestApp((config) => ({
+      ...config,
+      server: { ...config.server, journal: { ...config.server.journal, enabled: false } },
+    }));
+    try {
+      await t.api.get('/api/v1/accounts');
+
+      const res = await t.api.get('/api/v1/_journal');
+
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ data: [], meta: { limit: 50, enabled: false } });
+    } finally {
+      await t.close();
+    }
+  });
+});
