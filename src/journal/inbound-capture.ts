@@ -32,15 +32,14 @@ function catchResponseBody(res: Response): () => CapturedBody {
     caught = true;
     value = body;
   };
-  const json = res.json.bind(res);
-  const send = res.send.bind(res);
+  const { json, send } = res;
   res.json = (body?: unknown) => {
     take(body);
-    return json(body);
+    return json.call(res, body);
   };
   res.send = (body?: unknown) => {
     take(body);
-    return send(body);
+    return send.call(res, body);
   };
   return () => {
     const bytes = contentLength(res.getHeader('content-length'));

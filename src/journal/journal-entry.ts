@@ -43,7 +43,23 @@ interface Exchanged {
   body?: BodySnapshot;
 }
 
-/** What the ring stores: masked and cut, inbound and outbound alike, in order of `seq`. */
+/** Everything of an entry that is shown but never filtered on. */
+interface EntryDetail {
+  request: Exchanged;
+  response: Exchanged;
+  /** Inbound only. */
+  query?: Record<string, unknown>;
+  /** Outbound only. */
+  endpoint?: string;
+  url?: string;
+  error?: ExchangeError;
+}
+
+/**
+ * What the ring stores, inbound and outbound alike, in order of `seq`: the fields the filters
+ * use, and the rest as one JSON text (`detail`). A store copies, checks and serializes a string
+ * far faster than a tree of headers and bodies, and every API call pays for that write.
+ */
 export interface JournalDocument extends StoredDocument {
   seq: number;
   kind: 'inbound' | 'outbound';
@@ -55,16 +71,13 @@ export interface JournalDocument extends StoredDocument {
   /** `4xx`: what the `status=4xx` filter matches. */
   statusClass: string | null;
   durationMs: number;
-  request: Exchanged;
-  response: Exchanged;
-  /** Inbound only. */
+  /** Inbound only: the full path. */
   path?: string;
-  query?: Record<string, unknown>;
-  /** Outbound only. */
-  endpoint?: string;
-  url?: string;
-  error?: ExchangeError;
+  /** EntryDetail as JSON. */
+  detail: string;
 }
+
+export const detailText = (detail: EntryDetail): string => JSON.stringify(detail);
 
 export interface OutboundEntry {
   at: string;
@@ -97,30 +110,32 @@ export const statusClassOf = (status: number | undefined): string | null =>
   status === undefined ? null : `${Math.floor(status / 100)}xx`;
 
 export function toOutboundEntry(doc: JournalDocument): OutboundEntry {
+  const detail = JSON.parse(doc.detail) as EntryDetail;
   return {
     at: doc.at,
-    endpoint: doc.endpoint ?? '',
+    endpoint: detail.endpoint ?? '',
     method: doc.method,
-    url: doc.url ?? '',
+    url: detail.url ?? '',
     status: doc.status,
     durationMs: doc.durationMs,
-    request: doc.request,
-    response: doc.response,
-    ...(doc.error && { error: doc.error }),
+    request: detail.request,
+    response: detail.response,
+    ...(detail.error && { error: detail.error }),
   };
 }
 
 export function toInboundEntry(doc: JournalDocument, outbound: OutboundEntry[]): InboundEntry {
+  const detail = JSON.parse(doc.detail) as EntryDetail;
   return {
     requestId: doc.requestId,
     at: doc.at,
     method: doc.method,
     path: doc.path ?? '',
-    query: doc.query ?? {},
+    query: detail.query ?? {},
     status: doc.status,
     durationMs: doc.durationMs,
-    request: doc.request,
-    response: doc.response,
+    request: detail.request,
+    response: detail.response,
     outbound,
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Logger } from '../shared/log/logger';
 import type { Collection, Filter, Store } from '../shared/store/store-port';
 import { snapshotBody } from './body-snapshot';
@@ -5,6 +6,7 @@ import { maskHeaders, maskUrl } from './journal-mask';
 import {
   type InboundCall,
   type InboundEntry,
+  detailText,
   type JournalDocument,
   type OutboundCall,
   type OutboundEntry,
@@ -12,7 +14,6 @@ import {
   toInboundEntry,
   toOutboundEntry,
 } from './journal-entry';
-import { newId } from '../shared/ids';
 import { maskText, maskValue } from '../shared/log/mask';
 import type { JournalQuery } from './journal-query';
 
@@ -50,6 +51,8 @@ export class Journal {
   private writing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private readonly secretHeaders: ReadonlySet<string>;
+  /** Ids are `<instance>-<seq>`: unique across restarts and processes, and cheap to make. */
+  private readonly instance = randomBytes(6).toString('base64url');
 
   private constructor(
     private readonly collection: Collection<JournalDocument>,
@@ -85,16 +88,22 @@ export class Journal {
     this.enqueue((seq) => ({
       ...this.common(seq, 'inbound', call),
       path: maskText(call.path),
-      query: maskValue(call.query) as Record<string, unknown>,
+      detail: detailText({
+        ...this.exchanged(call),
+        query: maskValue(call.query) as Record<string, unknown>,
+      }),
     }));
   }
 
   recordOutbound(call: OutboundCall): void {
     this.enqueue((seq) => ({
       ...this.common(seq, 'outbound', call),
-      endpoint: call.endpoint,
-      url: maskUrl(call.url),
-      ...(call.error && { error: call.error }),
+      detail: detailText({
+        ...this.exchanged(call),
+        endpoint: call.endpoint,
+        url: maskUrl(call.url),
+        ...(call.error && { error: call.error }),
+      }),
     }));
   }
 
@@ -151,11 +160,8 @@ export class Journal {
   }
 
   private common(seq: number, kind: JournalDocument['kind'], call: InboundCall | OutboundCall) {
-    const bodyBytes = this.settings.bodyBytes;
-    const requestBody = snapshotBody(call.requestBody, bodyBytes);
-    const responseBody = snapshotBody(call.responseBody, bodyBytes);
     return {
-      id: newId(call.at.getTime()),
+      id: `${this.instance}-${seq}`,
       seq,
       kind,
       requestId: call.requestId,
@@ -164,6 +170,13 @@ export class Journal {
       status: call.status ?? null,
       statusClass: statusClassOf(call.status),
       durationMs: Math.round(call.durationMs * 10) / 10,
+    };
+  }
+
+  private exchanged(call: InboundCall | OutboundCall) {
+    const requestBody = snapshotBody(call.requestBody, this.settings.bodyBytes);
+    const responseBody = snapshotBody(call.responseBody, this.settings.bodyBytes);
+    return {
       request: {
         ...(call.headers && { headers: maskHeaders(call.headers, this.secretHeaders) }),
         ...(requestBody && { body: requestBody }),
