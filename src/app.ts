@@ -45,7 +45,7 @@ export interface App {
   crm: CrmService;
   sessions: SessionsService;
   inbound: InboundEmailService;
-  /** The request journal: `journalObserver(journal)` records a sender's calls; `flush()` at close. */
+  /** The request journal: `journalObserver(journal)` records a sender's calls; `close()` before the store. */
   journal: Journal;
   /** Starts the outcome-email worker: separate from building, so tests choose when. */
   startWorkers(): void;

@@ -50,6 +50,7 @@ export class Journal {
   private pending: (() => JournalDocument)[] = [];
   private writing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
+  private closed = false;
   private readonly secretHeaders: ReadonlySet<string>;
   /** Ids are `<instance>-<seq>`: unique across restarts and processes, and cheap to make. */
   private readonly instance = randomBytes(6).toString('base64url');
@@ -113,6 +114,12 @@ export class Journal {
     this.timer = undefined;
     this.writing = this.writing.then(() => this.writeBatch());
     return this.writing;
+  }
+
+  /** Writes what is buffered and records nothing more: before the store closes. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
   }
 
   /** Newest first, each inbound call with the outbound calls it caused. */
@@ -186,7 +193,7 @@ export class Journal {
   }
 
   private enqueue(build: (seq: number) => JournalDocument): void {
-    if (!this.settings.enabled) return;
+    if (!this.settings.enabled || this.closed) return;
     const seq = this.nextSeq++;
     this.pending.push(() => build(seq));
     // A store that cannot keep up must not grow the buffer without end: the oldest go first.

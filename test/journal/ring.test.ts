@@ -28,10 +28,7 @@ describe('The journal ring in the store', () => {
 
   beforeEach(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bridge-journal-'));
-    store = await createStore({
-      dataDir,
-      ...(process.env.MONGODB_URI && { mongodbUri: process.env.MONGODB_URI }),
-    });
+    store = await createStore({ dataDir });
   });
 
   afterEach(async () => {
@@ -99,6 +96,16 @@ describe('The journal ring in the store', () => {
     const page = await journal.list({ limit: 50, status: 404 });
 
     expect(page.entries.map((e) => e.requestId)).toEqual(['req-1200', 'req-800', 'req-400']);
+  });
+
+  test('When the journal is closed, then what was buffered is written and nothing more', async () => {
+    const journal = await open();
+    journal.recordInbound(call(1));
+    await journal.close();
+    journal.recordInbound(call(2));
+    await journal.flush();
+
+    expect(await ids(journal)).toEqual(['req-1']);
   });
 
   test('When the journal is disabled, then nothing is recorded', async () => {
