@@ -11,6 +11,11 @@ import { createCrmBackend } from './crm/create-backend';
 import { CrmService } from './crm/crm-service';
 import { crmRoutes } from './crm/crm-routes';
 import type { Exchange } from './generic-api/sender/mask-exchange';
+import { journalCapture } from './journal/inbound-capture';
+import { Journal } from './journal/journal';
+import { journalObserver } from './journal/outbound-observer';
+import { journalPage } from './journal/journal-page';
+import { journalApiRoutes } from './journal/journal-routes';
 import { createOAuth } from './oauth/oauth-routes';
 import { InboundEmailService } from './sessions/inbound-email';
 import { inboundRoutes } from './sessions/inbound-routes';
@@ -65,6 +70,8 @@ export interface App {
   crm: CrmService;
   sessions: SessionsService;
   inbound: InboundEmailService;
+  /** The request journal: `journalObserver(journal)` records a sender's calls; `close()` before the store. */
+  journal: Journal;
   /** Starts the outcome-email and event-action workers: separate from building, so tests choose when. */
   startWorkers(): void;
   /** GET /metrics, guard first, when metrics are on: mounted here unless `metrics.listen`. */
@@ -116,7 +123,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { config, store, logger } = deps;
   const { metrics } = deps;
   const crm = await CrmService.open(store, config.crm);
-  const observe = fanOut([deps.onOutboundExchange, metrics && outboundObserver(metrics)]);
+  // The request journal (src/journal): /api/v1 calls and the outbound calls they cause.
+  const journal = await Journal.open(
+    store,
+    config.server.journal,
+    logger,
+    config.server.api.auth.headers.map((h) => h.name),
+  );
+  const observe = fanOut([
+    deps.onOutboundExchange,
+    metrics && outboundObserver(metrics),
+    journalObserver(journal),
+  ]);
   const onExchange = observe && { onExchange: observe };
   const actions = await createActions({
     config: config.actions,
@@ -173,6 +191,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     );
   if (metrics) watchQueues(metrics, queues);
   if (scrape && !config.server.metrics.listen) app.get('/metrics', ...scrape);
+  app.use('/api/v1', journalCapture(journal));
   app.use(
     '/api/v1',
     apiRouter({
@@ -187,6 +206,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         }),
         sessionsRoutes(sessions, outcomeQueue),
         inboundRoutes(inbound, Math.round(config.server.inboundEmail.maxMessageMb * 1024 * 1024)),
+        journalApiRoutes(journal),
       ],
     }),
   );
@@ -204,6 +224,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   app.use(web.router);
   // --- end of web pages ---
+  app.use(
+    journalPage({
+      journal,
+      templatesDir: deps.templatesDir ?? TEMPLATES_DIR,
+      logger,
+      before: [web.securityHeaders, web.session],
+    }),
+  );
   app.use(queueDashboard(deps.queue, queues, [web.session, requireStaff]));
   // OAuth: /oauth/* and /login/sso*, with the staff session of the web pages.
   app.use(oauth.routes(web.session));
@@ -217,6 +245,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     crm,
     sessions,
     inbound,
+    journal,
     startWorkers: () => {
       outcomeQueue.process(deliver, { concurrency: DELIVERY_CONCURRENCY });
       actions.startWorker();

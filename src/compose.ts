@@ -110,6 +110,8 @@ export async function composeApp(
   closers.push(
     { name: 'queue', close: () => queue.close() },
     { name: 'mail', close: () => mailer.close() },
+    // Writes the journal entries still buffered, while the store is open.
+    { name: 'journal', close: () => app.journal.close() },
     { name: 'store', close: () => store.close() },
   );
   return {

@@ -21,6 +21,7 @@ const NAV = [
   { href: '/agent', label: 'Agent' },
   { href: '/outbox', label: 'Outbox' },
   { href: '/admin', label: 'Admin' },
+  { href: '/admin/journal', label: 'Journal' },
 ];
 
 const navFor = (path: string) =>

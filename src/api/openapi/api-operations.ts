@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppConfig } from '../../shared/config/app-config';
 import { crmOperations } from './crm-operations';
+import { journalOperations } from './journal-operations';
 import type { Operation } from './operation';
 import { sessionsOperations } from './sessions-operations';
 
@@ -30,5 +31,6 @@ const documentItself: Operation = {
 export const apiOperations = (config: AppConfig): Operation[] => [
   ...crmOperations(config.crm, config.server.api.maxPageSize),
   ...sessionsOperations(),
+  ...journalOperations(),
   documentItself,
 ];

@@ -311,6 +311,28 @@ export const serverSchema = z.strictObject({
   platform: platform
     .optional()
     .describe("The pages' calls to the platform: request a callback, estimated wait"),
+  journal: z
+    .strictObject({
+      enabled: z.boolean().default(true).describe('Keep the journal'),
+      maxEntries: z
+        .number()
+        .int()
+        .min(100)
+        .max(1_000_000)
+        .default(10_000)
+        .describe(
+          'Size of the ring: the oldest entries (inbound and outbound together) are removed',
+        ),
+      bodyBytes: z
+        .number()
+        .int()
+        .min(0)
+        .max(65_536)
+        .default(2048)
+        .describe('Each body is kept up to this many bytes (masked, then cut)'),
+    })
+    .prefault({})
+    .describe('The request journal: every /api/v1 call and the outbound calls it caused'),
 });
 
 export type ServerConfig = z.infer<typeof serverSchema>;
