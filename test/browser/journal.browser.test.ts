@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_FLAGS, describeInChromium, SCREENSHOTS } from './chromium';
-import { startTestApp, TEST_CREDENTIALS, type TestApp } from '../support/test-app';
+import { journalOn, startTestApp, TEST_CREDENTIALS, type TestApp } from '../support/test-app';
 import { ADMIN } from '../web/web-helpers';
 
 describeInChromium('The request journal in a real browser (Chromium)', () => {
@@ -31,7 +31,7 @@ describeInChromium('The request journal in a real browser (Chromium)', () => {
 
   beforeAll(async () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    t = await startTestApp();
+    t = await startTestApp(journalOn);
     server = t.app.express.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

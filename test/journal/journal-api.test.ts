@@ -4,7 +4,7 @@ import type { InboundEntry } from '../../src/journal/journal-entry';
 import { journalObserver } from '../../src/journal/outbound-observer';
 import { requestContext } from '../../src/shared/log/request-context';
 import { json, startLoopback } from '../generic-api/loopback';
-import { startTestApp, TEST_CREDENTIALS, type TestApp } from '../support/test-app';
+import { journalOn, startTestApp, TEST_CREDENTIALS, type TestApp } from '../support/test-app';
 import { apiAccount, apiRecord } from '../web/web-helpers';
 
 const JAMES = { name: 'James Bond', phone: '+1 222 333 4444', email: 'james.bond@mi6.co.uk' };
@@ -13,7 +13,7 @@ describe('GET /api/v1/_journal', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(journalOn);
   });
   afterAll(async () => {
     await t.close();

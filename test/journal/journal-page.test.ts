@@ -1,11 +1,11 @@
-import { startTestApp, type TestApp } from '../support/test-app';
+import { journalOn, startTestApp, type TestApp } from '../support/test-app';
 import { newBrowser, signIn, visibleText } from '../web/web-helpers';
 
 describe('/admin/journal', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(journalOn);
   });
   afterAll(async () => {
     await t.close();

@@ -125,3 +125,9 @@ export async function startTestApp(
     },
   };
 }
+
+/** The request journal switched on (the shipped server.yaml leaves it off). */
+export const journalOn = (config: AppConfig): AppConfig => ({
+  ...config,
+  server: { ...config.server, journal: { ...config.server.journal, enabled: true } },
+});
