@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_FLAGS, describeInChromium, SCREENSHOTS } from './chromium';
+import type { Page } from 'playwright-core';
+import { describeInChromium, openChromium, SCREENSHOTS, serveOnLoopback } from './chromium';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { ADMIN, apiAccount, apiRecord } from '../web/web-helpers';
 
@@ -35,11 +34,10 @@ function fakePlatformPage(url: string, port: number, recordPath: string): string
 describeInChromium('The agent page in a real browser (Chromium)', () => {
   jest.setTimeout(60_000);
   let t: TestApp;
-  let server: Server;
+  let served: Awaited<ReturnType<typeof serveOnLoopback>>;
   let platform: Server;
   let base: string;
-  let userDataDir: string;
-  let context: BrowserContext;
+  let browser: Awaited<ReturnType<typeof openChromium>>;
   let page: Page;
   let recordId: string;
 
@@ -62,28 +60,20 @@ describeInChromium('The agent page in a real browser (Chromium)', () => {
         web: { ...config.server.web, agentAdapter: { url: adapterUrl } },
       },
     }));
-    server = t.app.express.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await serveOnLoopback(t.app.express);
+    base = served.base;
 
     const account = await apiAccount(t, { name: 'James Bond', phone: '+12223334444' });
     recordId = (await apiRecord(t, { accountId: account.id, subject: 'Where is order 1234?' })).id;
     recordPath = `/records/${recordId}`;
 
-    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bridge-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      viewport: { width: 1100, height: 1000 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await openChromium({ viewport: { width: 1100, height: 1000 } });
+    page = browser.page;
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
-    await new Promise((resolve) => server?.close(resolve));
+    await browser?.close();
+    await served?.close();
     await new Promise((resolve) => platform?.close(resolve));
     await t?.close();
   });

@@ -1,17 +1,15 @@
 import fs from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_FLAGS, describeInChromium, SCREENSHOTS } from './chromium';
+import type { Page } from 'playwright-core';
+import { describeInChromium, openChromium, SCREENSHOTS, serveOnLoopback } from './chromium';
 import { startTestApp, TEST_CREDENTIALS, type TestApp } from '../support/test-app';
 
 describeInChromium('Swagger UI in a real browser (Chromium)', () => {
   jest.setTimeout(60_000);
   let t: TestApp;
-  let server: Server;
+  let served: Awaited<ReturnType<typeof serveOnLoopback>>;
   let base: string;
-  let browser: Browser;
+  let browser: Awaited<ReturnType<typeof openChromium>>;
   let page: Page;
   /** Console errors, CSP refusals among them: the page must load without any. */
   const problems: string[] = [];
@@ -20,15 +18,10 @@ describeInChromium('Swagger UI in a real browser (Chromium)', () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     t = await startTestApp();
     await t.api.post('/api/v1/accounts').send({ name: 'Docs Bond', phone: '+12223334444' });
-    server = t.app.express.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-    });
-    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    served = await serveOnLoopback(t.app.express);
+    base = served.base;
+    browser = await openChromium({ viewport: { width: 1200, height: 900 } });
+    page = browser.page;
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(message.text());
     });
@@ -37,7 +30,7 @@ describeInChromium('Swagger UI in a real browser (Chromium)', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await served?.close();
     await t?.close();
   });
 

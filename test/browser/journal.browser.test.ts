@@ -1,20 +1,16 @@
 import fs from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_FLAGS, describeInChromium, SCREENSHOTS } from './chromium';
+import type { Page } from 'playwright-core';
+import { describeInChromium, openChromium, SCREENSHOTS, serveOnLoopback } from './chromium';
 import { journalOn, startTestApp, TEST_CREDENTIALS, type TestApp } from '../support/test-app';
 import { ADMIN } from '../web/web-helpers';
 
 describeInChromium('The request journal in a real browser (Chromium)', () => {
   jest.setTimeout(60_000);
   let t: TestApp;
-  let server: Server;
+  let served: Awaited<ReturnType<typeof serveOnLoopback>>;
   let base: string;
-  let userDataDir: string;
-  let context: BrowserContext;
+  let browser: Awaited<ReturnType<typeof openChromium>>;
   let page: Page;
 
   /** An API call over real HTTP, as the platform makes it. */
@@ -32,24 +28,15 @@ describeInChromium('The request journal in a real browser (Chromium)', () => {
   beforeAll(async () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     t = await startTestApp(journalOn);
-    server = t.app.express.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bridge-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      viewport: { width: 1100, height: 800 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    served = await serveOnLoopback(t.app.express);
+    base = served.base;
+    browser = await openChromium();
+    page = browser.page;
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
-    await new Promise((resolve) => server?.close(resolve));
+    await browser?.close();
+    await served?.close();
     await t?.close();
   });
 

@@ -1,12 +1,9 @@
 import fs from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { sessionVariables } from '../../src/generic-api/session-variables';
 import { buildLookupUrl } from '../../src/web/lookup-url';
-import { CHROMIUM, CHROMIUM_FLAGS, describeInChromium, SCREENSHOTS } from './chromium';
+import { describeInChromium, openChromium, SCREENSHOTS, serveOnLoopback } from './chromium';
 import { startTestApp, testConfig, type TestApp } from '../support/test-app';
 import { ADMIN, apiAccount, apiRecord } from '../web/web-helpers';
 
@@ -28,10 +25,9 @@ const UNKNOWN_CALL = {
 describeInChromium('The pages in a real browser (Chromium)', () => {
   jest.setTimeout(60_000);
   let t: TestApp;
-  let server: Server;
+  let served: Awaited<ReturnType<typeof serveOnLoopback>>;
   let base: string;
-  let userDataDir: string;
-  let context: BrowserContext;
+  let browser: Awaited<ReturnType<typeof openChromium>>;
   let page: Page;
   let accountId: string;
   let recordId: string;
@@ -47,9 +43,8 @@ describeInChromium('The pages in a real browser (Chromium)', () => {
   beforeAll(async () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     t = await startTestApp();
-    server = t.app.express.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await serveOnLoopback(t.app.express);
+    base = served.base;
 
     accountId = (
       await apiAccount(t, {
@@ -78,21 +73,13 @@ describeInChromium('The pages in a real browser (Chromium)', () => {
       contentType: 'text/plain',
     });
 
-    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bridge-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      acceptDownloads: true,
-      viewport: { width: 1100, height: 800 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await openChromium({ acceptDownloads: true });
+    page = browser.page;
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
-    await new Promise((resolve) => server?.close(resolve));
+    await browser?.close();
+    await served?.close();
     await t?.close();
   });
 

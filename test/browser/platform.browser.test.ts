@@ -1,9 +1,6 @@
 import fs from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   COMPANY_BASIC,
   type PlatformDouble,
@@ -12,16 +9,15 @@ import {
 } from '../platform/platform-double';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { ADMIN, apiAccount, apiRecord } from '../web/web-helpers';
-import { CHROMIUM, CHROMIUM_FLAGS, describeInChromium, SCREENSHOTS } from './chromium';
+import { describeInChromium, openChromium, SCREENSHOTS, serveOnLoopback } from './chromium';
 
 describeInChromium('Platform calls in a real browser (Chromium)', () => {
   jest.setTimeout(60_000);
   let double: PlatformDouble;
   let t: TestApp;
-  let server: Server;
+  let served: Awaited<ReturnType<typeof serveOnLoopback>>;
   let base: string;
-  let userDataDir: string;
-  let context: BrowserContext;
+  let browser: Awaited<ReturnType<typeof openChromium>>;
   let page: Page;
   let recordId: string;
 
@@ -30,22 +26,15 @@ describeInChromium('Platform calls in a real browser (Chromium)', () => {
     double = await startPlatformDouble();
     double.waits['10'] = 180;
     t = await startTestApp(withPlatform(double.settings()));
-    server = t.app.express.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await serveOnLoopback(t.app.express);
+    base = served.base;
     const { id: accountId } = await apiAccount(t, { name: 'James Bond', phone: '+12223334444' });
     recordId = (
       await apiRecord(t, { accountId, subject: 'Order 1234', menu: 'Sales', menuId: '10' })
     ).id;
 
-    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bridge-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      viewport: { width: 1100, height: 800 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await openChromium();
+    page = browser.page;
     await page.goto(`${base}/login`);
     await page.getByLabel('User name').fill(ADMIN.username);
     await page.getByLabel('Password').fill(ADMIN.password);
@@ -54,10 +43,9 @@ describeInChromium('Platform calls in a real browser (Chromium)', () => {
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
     // Each part closed only if beforeAll got that far, so a failed start cannot hang the run.
-    if (server) await new Promise((resolve) => server.close(resolve));
+    await browser?.close();
+    await served?.close();
     await t?.close();
     await double?.close();
   });
