@@ -11,11 +11,15 @@ import { startTestApp, type TestApp } from '../support/test-app';
 import { json, startLoopback, type Loopback } from '../generic-api/loopback';
 import { eventually } from '../sessions/mail-helpers';
 
-/** The shipped config with `actionsYaml` as actions.yaml, loaded as the server loads it. */
-export function loadActions(
+/**
+ * The shipped server.yaml and crm.yaml with `actionsYaml` as actions.yaml, loaded as the server
+ * loads them; `read` sees the result (and the temporary config directory) before it is removed.
+ */
+export function withActionsYaml<T>(
   actionsYaml: string,
   env: Record<string, string>,
-): AppConfig['actions'] {
+  read: (loaded: ReturnType<typeof loadConfig>, dir: string) => T,
+): T {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bridge-actions-config-'));
   try {
     for (const file of ['server.yaml', 'crm.yaml']) {
@@ -29,12 +33,21 @@ export function loadActions(
       env: { API_PASSWORD: 'unused', API_KEY: 'unused', WEB_ADMIN_PASSWORD: 'unused', ...env },
       writeSecrets: false,
     });
-    if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
-    return loaded.config.actions;
+    return read(loaded, dir);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** The actions of the shipped config with `actionsYaml` as actions.yaml; throws its problems. */
+export const loadActions = (
+  actionsYaml: string,
+  env: Record<string, string>,
+): AppConfig['actions'] =>
+  withActionsYaml(actionsYaml, env, (loaded) => {
+    if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
+    return loaded.config.actions;
+  });
 
 /** examples/actions/NAME, loaded with `env`. */
 export const exampleActions = (name: string, env: Record<string, string>): AppConfig['actions'] =>

@@ -1,11 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { compileWhen, whenSchema } from '../../src/actions/when';
 import { createVariables } from '../../src/generic-api/template';
-import { formatProblem, loadConfig } from '../../src/shared/config/load-config';
+import { formatProblem } from '../../src/shared/config/load-config';
 import { ROOT } from '../support/run-cli';
-import { loadActions } from './action-app';
+import { loadActions, withActionsYaml } from './action-app';
 
 describe('when:', () => {
   const holds = (when: unknown, vars: Record<string, string>): boolean =>
@@ -47,26 +46,10 @@ describe('when:', () => {
 
 describe('config check of actions.yaml', () => {
   /** `config check`'s lines for this actions.yaml beside the shipped server.yaml and crm.yaml. */
-  function problems(actionsYaml: string): string[] {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bridge-actions-check-'));
-    try {
-      for (const file of ['server.yaml', 'crm.yaml']) {
-        fs.copyFileSync(path.join(ROOT, 'config', file), path.join(dir, file));
-      }
-      fs.writeFileSync(path.join(dir, 'actions.yaml'), actionsYaml);
-      const loaded = loadConfig({
-        configDir: dir,
-        dataDir: dir,
-        mode: 'embedded',
-        env: { API_PASSWORD: 'p', API_KEY: 'k', WEB_ADMIN_PASSWORD: 'w' },
-        writeSecrets: false,
-      });
-      if (loaded.ok) return [];
-      return loaded.problems.map((p) => formatProblem(p).slice(dir.length + 1));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  }
+  const problems = (actionsYaml: string): string[] =>
+    withActionsYaml(actionsYaml, {}, (loaded, dir) =>
+      loaded.ok ? [] : loaded.problems.map((p) => formatProblem(p).slice(dir.length + 1)),
+    );
 
   test('When actions.yaml is as shipped (all commented out), then it loads with no action', () => {
     const shipped = fs.readFileSync(path.join(ROOT, 'config/actions.yaml'), 'utf8');
