@@ -120,8 +120,7 @@ function fanOut<T>(
 
 /** Builds the whole HTTP application from its dependencies; it listens nowhere by itself. */
 export async function createApp(deps: AppDeps): Promise<App> {
-  const { config, store, logger } = deps;
-  const { metrics } = deps;
+  const { config, store, logger, metrics } = deps;
   const crm = await CrmService.open(store, config.crm);
   // The request journal (src/journal): /api/v1 calls and the outbound calls they cause.
   const journal = await Journal.open(
@@ -133,7 +132,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const observe = fanOut([
     deps.onOutboundExchange,
     metrics && outboundObserver(metrics),
-    journalObserver(journal),
+    // Off, the journal keeps nothing: senders then skip building the exchanges it would drop.
+    journal.settings.enabled ? journalObserver(journal) : undefined,
   ]);
   const onExchange = observe && { onExchange: observe };
   const actions = await createActions({
