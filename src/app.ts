@@ -21,6 +21,7 @@ import { InboundEmailService } from './sessions/inbound-email';
 import { inboundRoutes } from './sessions/inbound-routes';
 import { loadOutcomeTemplates } from './sessions/outcome-email';
 import {
+  carriesSessions,
   DELIVERY_CONCURRENCY,
   OUTCOME_QUEUE,
   type OutcomeJob,
@@ -157,8 +158,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     settings: config.server.outcomeEmail,
     templates: await loadOutcomeTemplates(deps.templatesDir ?? TEMPLATES_DIR),
     ...(deps.outcomeEmailDelayMs !== undefined && { delayMs: deps.outcomeEmailDelayMs }),
-    // Processes on one Redis with their own embedded stores: any of them can send any email.
-    carrySessions: deps.queue.kind === 'bull' && store.kind === 'embedded',
+    carrySessions: carriesSessions(deps.queue.kind, store.kind),
     logger,
     events: actions.events,
   });

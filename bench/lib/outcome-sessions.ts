@@ -9,6 +9,9 @@ const QUEUES = [
   { id: 31, name: 'Returns', path: 'Orders/Returns' },
 ];
 
+/** Where the suite's configuration sends every outcome email. */
+export const RECIPIENT = 'crm-inbox@example.com';
+
 /** The platform's call object (manager API /calls), as POST /api/v1/sessions takes it. */
 export function outcomeSession(n: number): Record<string, unknown> {
   const id = 1_000_000 + n;

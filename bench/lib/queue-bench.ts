@@ -14,8 +14,10 @@ import Bull from 'bull';
 import { createApp } from '../../src/app';
 import { SESSION_HEADER } from '../../src/sessions/outcome-email';
 import {
+  carriesSessions,
   DELIVERY_CONCURRENCY,
   OUTCOME_QUEUE,
+  outcomeJob,
   type OutcomeJob,
   type SessionDoc,
   type SessionsService,
@@ -28,7 +30,7 @@ import type { JobQueue, QueuePort } from '../../src/shared/queue/queue-port';
 import { createStore } from '../../src/shared/store/create-store';
 import type { Store } from '../../src/shared/store/store-port';
 import { cpuMicrosNow } from './loop-run';
-import { outcomeSession, scheduledSessionDoc, sessionKeyOf } from './outcome-sessions';
+import { outcomeSession, RECIPIENT, scheduledSessionDoc, sessionKeyOf } from './outcome-sessions';
 import { profileWhile } from './profile';
 import type { BenchRedis } from './redis-server';
 
@@ -201,12 +203,20 @@ export function rawAddBulk(
   });
 }
 
+/**
+ * The payload an outcome job holds: the session as posted when jobs carry their sessions (bull
+ * with the embedded store), else the job's own data, its key.
+ */
+const jobPayloadBytes = (n: number, carry: boolean): number =>
+  JSON.stringify(carry ? outcomeSession(n) : { key: sessionKeyOf(n) }).length;
+
 /** crm-bridge's scheduling path: POST /api/v1/sessions' service call, IN_FLIGHT at a time. */
 export function receiveSessions(
   redis: BenchRedis | undefined,
   sessions: SessionsService,
   from: number,
   count: number,
+  carry = false,
 ): Promise<QueueFigures> {
   return measured(redis, count, async () => {
     const outcome = newOutcome();
@@ -217,7 +227,7 @@ export function receiveSessions(
         if (result.duplicate || result.email.state !== 'scheduled') {
           wrong(outcome, `${result.key}: ${JSON.stringify(result.email)}`);
         }
-        outcome.payloadBytes += JSON.stringify({ key: result.key }).length;
+        outcome.payloadBytes += jobPayloadBytes(n, carry);
       } catch (err) {
         failed(outcome, err);
       }
@@ -227,7 +237,7 @@ export function receiveSessions(
   });
 }
 
-/** The queue port's add alone, with the job receive() would add. */
+/** The queue port's add alone, with the job receive() would add (carrying its session or not). */
 export function portAdd(
   redis: BenchRedis | undefined,
   queue: JobQueue<OutcomeJob>,
@@ -235,16 +245,18 @@ export function portAdd(
   count: number,
   delayMs: number,
   retry: Retry,
+  carry = false,
 ): Promise<QueueFigures> {
   return measured(redis, count, async () => {
     const outcome = newOutcome();
     await inFlight(from, count, IN_FLIGHT, async (n) => {
       const key = sessionKeyOf(n);
+      const job = outcomeJob(scheduledSessionDoc(n, RECIPIENT, Date.now() + delayMs), carry);
       const started = performance.now();
       try {
-        const result = await queue.add({ key }, { jobId: key, delayMs, ...retry });
+        const result = await queue.add(job, { jobId: key, delayMs, ...retry });
         if (!result.added) wrong(outcome, `${key}: not added`);
-        outcome.payloadBytes += JSON.stringify({ key }).length;
+        outcome.payloadBytes += jobPayloadBytes(n, carry);
       } catch (err) {
         failed(outcome, err);
       }
@@ -471,21 +483,22 @@ export async function appDelivery(
       plan,
       {
         async enqueue(dueOf) {
+          const docs = Array.from({ length: plan.jobs }, (_, i) =>
+            scheduledSessionDoc(i, to, dueOf(i)),
+          );
           for (let start = 0; start < plan.jobs; start += IN_FLIGHT) {
-            const end = Math.min(plan.jobs, start + IN_FLIGHT);
-            const inserts: Promise<unknown>[] = [];
-            for (let i = start; i < end; i++) {
-              dueByKey.set(sessionKeyOf(i), dueOf(i));
-              inserts.push(sessions.insert(scheduledSessionDoc(i, to, dueOf(i))));
-            }
-            await Promise.all(inserts);
+            const batch = docs.slice(start, start + IN_FLIGHT);
+            for (const [i, doc] of batch.entries()) dueByKey.set(doc.id, dueOf(start + i));
+            await Promise.all(batch.map((doc) => sessions.insert(doc)));
           }
+          const carry = carriesSessions(openPort.kind, openStore.kind);
           await inFlight(0, plan.jobs, IN_FLIGHT, async (i) => {
-            const key = sessionKeyOf(i);
-            await outcomeQueue.add(
-              { key },
-              { jobId: key, delayMs: dueOf(i) - Date.now(), ...retry },
-            );
+            const doc = docs[i]!;
+            await outcomeQueue.add(outcomeJob(doc, carry), {
+              jobId: doc.id,
+              delayMs: dueOf(i) - Date.now(),
+              ...retry,
+            });
           });
         },
         start(deliveries) {

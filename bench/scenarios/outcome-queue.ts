@@ -24,7 +24,11 @@ import os from 'node:os';
 import path from 'node:path';
 import Bull from 'bull';
 import { type Composed, composeApp } from '../../src/compose';
-import { OUTCOME_QUEUE, type OutcomeJob } from '../../src/sessions/sessions-service';
+import {
+  carriesSessions,
+  OUTCOME_QUEUE,
+  type OutcomeJob,
+} from '../../src/sessions/sessions-service';
 import type { AppConfig } from '../../src/shared/config/app-config';
 import { createLogger } from '../../src/shared/log/logger';
 import { benchConfig } from '../lib/bench-config';
@@ -54,6 +58,7 @@ import {
   type Retry,
   WORKER_CONCURRENCY,
 } from '../lib/queue-bench';
+import { RECIPIENT } from '../lib/outcome-sessions';
 import { BenchRedis, redisServerVersion } from '../lib/redis-server';
 import { crashedRow, row, skippedRow } from '../lib/rows';
 import type { BenchContext, Measurement, ScenarioResult, SuiteScenario } from '../lib/types';
@@ -63,7 +68,6 @@ const WINDOW_MS = 2_000;
 const MIN_ENQUEUE_RATIO = 0.8;
 const MAX_BYTES_BEYOND_PAYLOAD = 1024;
 const MAX_EXTRA_LATENESS_MS = 250;
-const RECIPIENT = 'crm-inbox@example.com';
 /** Disjoint session numbers per use, so no job id repeats within a queue. */
 const BASE = { measured: 0, add: 2_000_000, warm: 4_000_000, profiled: 6_000_000 } as const;
 
@@ -197,10 +201,11 @@ async function enqueueOnRedis(
     );
     const { sessions } = composed.app;
     const port = composed.queue.queue<OutcomeJob>(OUTCOME_QUEUE);
+    const carry = carriesSessions(composed.queue.kind, composed.store.kind);
     const warm = Math.min(2 * IN_FLIGHT, jobs);
     await rawAddBulk(redis, raw, BASE.warm, warm, DELAY_MS, retry);
-    await receiveSessions(redis, sessions, BASE.warm, warm);
-    await portAdd(redis, port, BASE.warm + warm, warm, DELAY_MS, retry);
+    await receiveSessions(redis, sessions, BASE.warm, warm, carry);
+    await portAdd(redis, port, BASE.warm + warm, warm, DELAY_MS, retry, carry);
 
     const results: EnqueueResults = { raw: noFigures(), receive: noFigures(), add: noFigures() };
     const rounds = Math.max(1, Math.min(4, Math.floor(jobs / (4 * IN_FLIGHT))));
@@ -212,11 +217,11 @@ async function enqueueOnRedis(
         async () =>
           addFigures(results.raw, await rawAddBulk(redis, raw, from, count, DELAY_MS, retry)),
         async () =>
-          addFigures(results.receive, await receiveSessions(redis, sessions, from, count)),
+          addFigures(results.receive, await receiveSessions(redis, sessions, from, count, carry)),
         async () =>
           addFigures(
             results.add,
-            await portAdd(redis, port, BASE.add + from, count, DELAY_MS, retry),
+            await portAdd(redis, port, BASE.add + from, count, DELAY_MS, retry, carry),
           ),
       ];
       // A different one goes first each round, so none always runs on a fresh (or tired) Redis.
@@ -241,7 +246,7 @@ async function enqueueOnRedis(
 
     const profiledJobs = Math.min(20_000, Math.max(IN_FLIGHT, Math.floor(jobs / 5)));
     const { result: profiled, profile } = await profileWhile(() =>
-      receiveSessions(redis, sessions, BASE.profiled, profiledJobs),
+      receiveSessions(redis, sessions, BASE.profiled, profiledJobs, carry),
     );
     const rate = profiled.jobs / (profiled.ms / 1000);
     ctx.note(

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { PermanentJobError } from '../../src/shared/errors/permanent-job-error';
-import type {
-  JobContext,
-  JobOptions,
-  JobQueue,
-  JobState,
-  QueuePort,
+import {
+  type JobContext,
+  JobJson,
+  type JobOptions,
+  type JobQueue,
+  type JobState,
+  type QueuePort,
 } from '../../src/shared/queue/queue-port';
 
 /** A queue port on a backing (a store directory, a Redis key prefix) that outlives the port. */
@@ -217,6 +218,22 @@ export function describeQueueContract(name: string, open: () => Promise<QueueBac
       expect((await queue.get('payload'))?.data).toEqual(payload);
       await waitFor('the job to run', () => runs.length === 1);
       expect(runs[0]?.job.data).toEqual(payload);
+    });
+
+    it('When a job is added as JSON text, then the handler and get see the data it writes', async () => {
+      const posted = { id: 6868, name: 'Zoë "Q" Müller', tags: ['vip', null] };
+      const queue = port.queue<{ key: string; posted: unknown }>(freshName());
+      const runs = recorded(queue);
+
+      await queue.add(
+        new JobJson(`{"key":"call-6868","posted":${JSON.stringify(posted)}}`),
+        quick('json-text', { delayMs: 100 }),
+      );
+
+      const expected = { key: 'call-6868', posted };
+      expect((await queue.get('json-text'))?.data).toEqual(expected);
+      await waitFor('the job to run', () => runs.length === 1);
+      expect(runs[0]?.job.data).toEqual(expected);
     });
 
     it('When a handler fails twice, then it is retried with growing backoff and succeeds on attempt 3', async () => {

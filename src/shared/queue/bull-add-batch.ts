@@ -1,7 +1,7 @@
 import type Bull from 'bull';
 import type { ResolvedJobOptions } from './job-options';
 import { queueAddJob } from './bull-internals';
-import type { AddResult } from './queue-port';
+import { type AddResult, JobJson } from './queue-port';
 
 /** Adds per MULTI: bull's addBulk rate without one reply so large it stalls the event loop. */
 const MAX_BATCH = 1_000;
@@ -11,8 +11,9 @@ const EXISTS_EACH = `local found = {}
 for i, key in ipairs(KEYS) do found[i] = redis.call('EXISTS', key) end
 return found`;
 
-interface PendingAdd<T> {
-  data: T;
+interface PendingAdd {
+  /** The job's data as the JSON text bull keeps. */
+  dataText: string;
   options: ResolvedJobOptions;
   jobOptions: Bull.JobOptions;
   dueAt: number;
@@ -27,20 +28,21 @@ interface PendingAdd<T> {
  * id at once, and an add whose key existed added nothing.
  */
 export class BullAddBatcher<T> {
-  private batch: PendingAdd<T>[] = [];
+  private batch: PendingAdd[] = [];
 
   constructor(
     private readonly queue: Bull.Queue<T>,
     private readonly jobOptions: (options: ResolvedJobOptions) => Bull.JobOptions,
   ) {}
 
-  add(data: T, options: ResolvedJobOptions): Promise<AddResult> {
+  add(data: T | JobJson<T>, options: ResolvedJobOptions): Promise<AddResult> {
+    const dataText = data instanceof JobJson ? data.text : JSON.stringify(data);
     return new Promise((resolve, reject) => {
       // The timestamp is taken now, so a job's due time does not depend on when its batch runs.
       const jobOptions = { ...this.jobOptions(options), timestamp: Date.now() };
       const dueAt = jobOptions.timestamp + options.delayMs;
       if (this.batch.length === 0) setImmediate(() => void this.flush());
-      this.batch.push({ data, options, jobOptions, dueAt, resolve, reject });
+      this.batch.push({ dataText, options, jobOptions, dueAt, resolve, reject });
     });
   }
 
@@ -53,12 +55,12 @@ export class BullAddBatcher<T> {
     }
   }
 
-  private async write(adds: PendingAdd<T>[]): Promise<void> {
+  private async write(adds: PendingAdd[]): Promise<void> {
     // The existence check runs before every add of the MULTI, so it cannot see one add of an id
     // collide with an earlier add of it in the same batch: only the first is sent, the rest are
     // duplicates of it.
-    const firsts = new Map<string, PendingAdd<T>>();
-    const repeats: PendingAdd<T>[] = [];
+    const firsts = new Map<string, PendingAdd>();
+    const repeats: PendingAdd[] = [];
     for (const add of adds) {
       if (firsts.has(add.options.jobId)) repeats.push(add);
       else firsts.set(add.options.jobId, add);
@@ -69,7 +71,7 @@ export class BullAddBatcher<T> {
     const keys = sent.map((add) => this.queue.toKey(add.options.jobId));
     multi.eval(EXISTS_EACH, keys.length, ...keys);
     for (const add of sent) {
-      queueAddJob(multi, this.queue, add.options.jobId, add.data, add.jobOptions);
+      queueAddJob(multi, this.queue, add.options.jobId, add.dataText, add.jobOptions);
     }
     const replies = (await multi.exec()) ?? [];
     const [existsError, reply] = replies[0] ?? [new Error('no reply to the existence check')];
@@ -77,7 +79,7 @@ export class BullAddBatcher<T> {
       throw existsError ?? new Error('unexpected reply to the existence check');
     }
     const existed: unknown[] = reply;
-    const duplicates: PendingAdd<T>[] = [];
+    const duplicates: PendingAdd[] = [];
     const failed = new Map<string, unknown>();
     sent.forEach((add, index) => {
       const [addError] = replies[index + 1] ?? [new Error('no reply to the add script')];
@@ -98,7 +100,7 @@ export class BullAddBatcher<T> {
   }
 
   /** A duplicate reports the existing job's due time (rare, so a second round trip is fine). */
-  private async resolveDuplicates(duplicates: PendingAdd<T>[]): Promise<void> {
+  private async resolveDuplicates(duplicates: PendingAdd[]): Promise<void> {
     const pipeline = this.queue.client.pipeline();
     for (const add of duplicates) {
       pipeline.hmget(this.queue.toKey(add.options.jobId), 'timestamp', 'delay');

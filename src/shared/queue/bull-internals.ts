@@ -15,7 +15,8 @@ import type { ChainableCommander } from 'ioredis';
 
 /** bull's Job as far as building one for its add script goes. */
 interface BullJobData {
-  toData(): unknown;
+  /** The job as its add script takes it: `data` (and `opts`) as JSON text. */
+  toData(): { data?: string };
 }
 
 type BullJobConstructor = new (
@@ -48,18 +49,18 @@ if (typeof scripts.addJob !== 'function') throw new Error('bull: lib/scripts has
 const addJobScript = scripts.addJob.bind(scripts);
 
 /**
- * Queues the add of one job, with id `jobId`, on `multi`; when the MULTI runs, a job that already
- * has that id is left as it is.
+ * Queues the add of one job, with id `jobId` and its data written as JSON text (what bull's Job
+ * would write), on `multi`; when the MULTI runs, a job that already has that id is left as it is.
  */
-export function queueAddJob<T>(
+export function queueAddJob(
   multi: ChainableCommander,
-  queue: Bull.Queue<T>,
+  queue: Bull.Queue,
   jobId: string,
-  data: T,
+  dataText: string,
   opts: Bull.JobOptions,
 ): void {
-  const job = new (BullJob as BullJobConstructor)(queue, DEFAULT_JOB_NAME, data, opts);
-  addJobScript(multi, queue, job.toData(), { customJobId: jobId });
+  const job = new (BullJob as BullJobConstructor)(queue, DEFAULT_JOB_NAME, undefined, opts);
+  addJobScript(multi, queue, { ...job.toData(), data: dataText }, { customJobId: jobId });
 }
 
 /**

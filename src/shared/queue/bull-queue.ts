@@ -24,17 +24,18 @@ import {
   KEEP_COMPLETED,
   resolveJobOptions,
 } from './job-options';
-import type {
-  AddResult,
-  JobContext,
-  JobCounts,
-  JobHandler,
-  JobInfo,
-  JobOptions,
-  JobQueue,
-  JobState,
-  QueueHealth,
-  QueuePort,
+import {
+  type AddResult,
+  type JobContext,
+  type JobCounts,
+  type JobHandler,
+  type JobInfo,
+  type JobJson,
+  type JobOptions,
+  type JobQueue,
+  type JobState,
+  type QueueHealth,
+  type QueuePort,
 } from './queue-port';
 import { settleWithin, within } from './settle-within';
 
@@ -148,7 +149,7 @@ class BullJobQueue<T> implements JobQueue<T> {
     }));
   }
 
-  async add(data: T, options: JobOptions): Promise<AddResult> {
+  async add(data: T | JobJson<T>, options: JobOptions): Promise<AddResult> {
     if (this.closing) throw new Error(`queue ${this.name} is closed`);
     return this.adder.add(data, resolveJobOptions(options));
   }

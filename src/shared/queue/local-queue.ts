@@ -29,15 +29,16 @@ import {
   resolveJobOptions,
   retryDelayMs,
 } from './job-options';
-import type {
-  AddResult,
-  JobCounts,
-  JobHandler,
-  JobInfo,
-  JobOptions,
-  JobQueue,
-  QueueHealth,
-  QueuePort,
+import {
+  type AddResult,
+  type JobCounts,
+  type JobHandler,
+  type JobInfo,
+  JobJson,
+  type JobOptions,
+  type JobQueue,
+  type QueueHealth,
+  type QueuePort,
 } from './queue-port';
 import { settleWithin, within } from './settle-within';
 
@@ -188,7 +189,7 @@ class LocalJobQueue<T> implements JobQueue<T> {
     this.onError = options.onError ?? (() => undefined);
   }
 
-  async add(data: T, options: JobOptions): Promise<AddResult> {
+  async add(data: T | JobJson<T>, options: JobOptions): Promise<AddResult> {
     this.assertOpen();
     const { jobId, delayMs, attempts, backoffMs } = resolveJobOptions(options);
     await this.ready;
@@ -200,7 +201,7 @@ class LocalJobQueue<T> implements JobQueue<T> {
         queue: this.name,
         jobId,
         state: 'delayed',
-        data,
+        data: data instanceof JobJson ? (JSON.parse(data.text) as T) : data,
         attempts: 0,
         maxAttempts: attempts,
         backoffMs,

@@ -64,9 +64,21 @@ export interface QueueHealth {
 
 export type JobHandler<T> = (job: JobContext<T>) => Promise<void>;
 
+/**
+ * A job's data given as JSON text, whose JSON.parse is the T the handler gets: for data built
+ * around JSON already at hand (a stored session's payload), which is then embedded as it is
+ * instead of being escaped into a string and serialized a second time.
+ */
+export class JobJson<T> {
+  /** Never set: ties the text to the data it stands for. */
+  declare readonly data?: T;
+
+  constructor(readonly text: string) {}
+}
+
 export interface JobQueue<T> {
   readonly name: string;
-  add(data: T, options: JobOptions): Promise<AddResult>;
+  add(data: T | JobJson<T>, options: JobOptions): Promise<AddResult>;
   /**
    * Starts working: each due job is handed to `handler` once at a time (at most `concurrency`
    * at once). A handler that throws is retried with backoff until attempts run out, then the job
