@@ -6,7 +6,7 @@ import { DuplicateKeyError } from '../shared/errors/duplicate-key-error';
 import { validationError } from '../shared/errors/validation-error';
 import type { Logger } from '../shared/log/logger';
 import type { Collection, Store, StoredDocument } from '../shared/store/store-port';
-import { type PlatformSession, sessionKey, sessionSchema } from './session-schema';
+import { checkedSession, type PlatformSession, sessionKey } from './session-schema';
 import { sessionSummary } from './session-summary';
 
 interface InboundDoc extends StoredDocument {
@@ -70,7 +70,7 @@ export class InboundEmailService {
 
   async ingest(raw: Buffer): Promise<IngestResult> {
     const mail = await simpleParser(raw);
-    const parsed = sessionSchema.safeParse(sessionJson(mail));
+    const parsed = checkedSession(sessionJson(mail));
     if (!parsed.success) throw validationError('session in the email', parsed.error);
     const session = parsed.data;
     const key = sessionKey(session);

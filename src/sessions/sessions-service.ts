@@ -15,7 +15,7 @@ import {
 import type { Collection, Store, StoredDocument } from '../shared/store/store-port';
 import { composeOutcomeEmail, type OutcomeTemplates } from './outcome-email';
 import { outcomeRecipient } from './outcome-recipient';
-import { type PlatformSession, queueId, sessionKey, sessionSchema } from './session-schema';
+import { checkedSession, type PlatformSession, queueId, sessionKey } from './session-schema';
 import { sessionSummary } from './session-summary';
 
 export const OUTCOME_QUEUE = 'outcome-email';
@@ -205,7 +205,7 @@ export class SessionsService {
 
   /** Validates a posted session: the document to keep, and the record update it asks for. */
   private prepare(body: unknown): { doc: SessionDoc; record?: RecordUpdate; event?: BridgeEvent } {
-    const parsed = sessionSchema.safeParse(body);
+    const parsed = checkedSession(body);
     if (!parsed.success) throw validationError('session', parsed.error);
     const session = parsed.data;
     const key = sessionKey(session);

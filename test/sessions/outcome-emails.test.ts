@@ -161,6 +161,20 @@ describe('Sessions: validation and the record they name', () => {
     expect(fields).toEqual(['chat_duration', 'id', 'rating', 'status']);
   });
 
+  test('When a session has keys the schema does not know, at any depth, then it is kept exactly as sent, in its key order', async () => {
+    const session = {
+      vendor_first: { z: 1, a: [{ deep: { n: null } }] },
+      ...finishedCall({ id: 557 }),
+      end_user: { id: 4243, name: 'Q Branch', phone_number: '+12223334444', tier: 'gold' },
+      selected_menu: { id: 8469, name: 'Billing', parent_id: 1 },
+      transfers: [{ from: 'Billing', to: 'Orders', extra: true }],
+    };
+    expect((await t.api.post('/api/v1/sessions').send(session)).status).toBe(202);
+
+    const kept = await t.app.sessions.get('call-557');
+    expect(kept.payload).toBe(JSON.stringify(session));
+  });
+
   test('When the session names a built-in record, then its status is mapped and one summary comment is added', async () => {
     const account = await t.api.post('/api/v1/accounts').send({ name: 'James Bond' });
     const record = await t.api
