@@ -70,9 +70,9 @@ export class InboundEmailService {
 
   async ingest(raw: Buffer): Promise<IngestResult> {
     const mail = await simpleParser(raw);
-    const parsed = checkedSession(sessionJson(mail));
-    if (!parsed.success) throw validationError('session in the email', parsed.error);
-    const session = parsed.data;
+    const checked = checkedSession(sessionJson(mail));
+    if (!checked.success) throw validationError('session in the email', checked.error);
+    const session = checked.data;
     const key = sessionKey(session);
 
     try {

@@ -170,8 +170,8 @@ export class SessionsService {
   }
 
   async receive(body: unknown): Promise<ReceiveResult> {
-    // Everything needed from the parsed session is taken here, before the first await, so the
-    // parsed copy dies young instead of being kept while its writes are batched.
+    // Everything needed from the session is taken here, before the first await, so nothing made
+    // from it is kept while its writes are batched but the document and its job.
     const { doc, record, event } = this.prepare(body);
     const key = doc.id;
     try {
@@ -205,9 +205,9 @@ export class SessionsService {
 
   /** Validates a posted session: the document to keep, and the record update it asks for. */
   private prepare(body: unknown): { doc: SessionDoc; record?: RecordUpdate; event?: BridgeEvent } {
-    const parsed = checkedSession(body);
-    if (!parsed.success) throw validationError('session', parsed.error);
-    const session = parsed.data;
+    const checked = checkedSession(body);
+    if (!checked.success) throw validationError('session', checked.error);
+    const session = checked.data;
     const key = sessionKey(session);
     const doc: SessionDoc = {
       id: key,
