@@ -3,9 +3,11 @@ import type { CrmService } from '../crm/crm-service';
 import type { ServerConfig } from '../shared/config/server-schema';
 import { AppError, notFound } from '../shared/errors/app-error';
 import { DuplicateKeyError } from '../shared/errors/duplicate-key-error';
+import { errorMessage } from '../shared/errors/system-error';
 import { validationError } from '../shared/errors/validation-error';
 import type { Logger } from '../shared/log/logger';
 import type { Mailer } from '../shared/mail/mail-port';
+import { isFinalFailure, retryDelayMs } from '../shared/queue/job-options';
 import {
   type JobContext,
   JobJson,
@@ -275,8 +277,38 @@ export class SessionsService {
     }
   }
 
-  /** The outcome-email job: compose and send, once; a failure is retried by the queue. */
+  /**
+   * The outcome-email job: compose and send, once; a failure is retried by the queue, and each
+   * one is logged with what happens next.
+   */
   readonly deliver = async (job: JobContext<OutcomeJob>): Promise<void> => {
+    try {
+      await this.send(job);
+    } catch (err) {
+      const { attempts, backoffSeconds } = this.options.settings.retry;
+      const details = {
+        session: job.data.key,
+        attempt: job.attempt,
+        attempts,
+        error: errorMessage(err),
+      };
+      if (isFinalFailure(err, job.attempt, attempts)) {
+        this.options.logger.error(
+          'outcome email failed: no attempts left, the job is kept as failed',
+          details,
+        );
+      } else {
+        const retryInSeconds = retryDelayMs(backoffSeconds * 1000, job.attempt) / 1000;
+        this.options.logger.warn('outcome email attempt failed: it will be retried', {
+          ...details,
+          retryInSeconds,
+        });
+      }
+      throw err;
+    }
+  };
+
+  private async send(job: JobContext<OutcomeJob>): Promise<void> {
     const held = await this.sessions.findById(job.data.key);
     const doc = held ?? carriedSession(job.data);
     if (!doc) throw notFound('session', job.data.key);
@@ -298,5 +330,5 @@ export class SessionsService {
     if (held) await this.sessions.update(doc.id, { email });
     else await this.sessions.insert({ ...doc, email });
     this.options.logger.info('outcome email sent', { session: doc.id, attempt: job.attempt });
-  };
+  }
 }

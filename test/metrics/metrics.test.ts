@@ -1,5 +1,6 @@
 import { UNMATCHED_ROUTE } from '../../src/shared/metrics/http-metrics';
 import type { AppConfig } from '../../src/shared/config/app-config';
+import { createLogger } from '../../src/shared/log/logger';
 import { eventually, outboxMails } from '../sessions/mail-helpers';
 import { finishedCall } from '../sessions/session-fixtures';
 import { freePort } from '../support/free-port';
@@ -125,8 +126,11 @@ describe('Metrics at /metrics', () => {
     expect(byKey.status).toBe(200);
   });
 
-  test('When sends fail, then each failed attempt the queue will repeat counts as retried and the last as failed', async () => {
+  test('When sends fail, then each failed attempt the queue will repeat counts as retried and the last as failed, and each is logged', async () => {
+    const logger = createLogger('silent');
+    const [warned, failed] = [jest.spyOn(logger, 'warn'), jest.spyOn(logger, 'error')];
     t = await startTestApp({
+      logger,
       configure: configured({}, 2),
       // Nothing listens there: every send is refused.
       services: { outcomeEmailDelayMs: 0, smtpUrl: `smtp://127.0.0.1:${await freePort()}` },
@@ -141,6 +145,14 @@ describe('Metrics at /metrics', () => {
     expect(valueOf(samples, 'emails_retried_total')).toBe(1);
     expect(valueOf(samples, 'emails_failed_total')).toBe(1);
     expect(valueOf(samples, 'emails_sent_total')).toBe(0);
+    expect(warned).toHaveBeenCalledWith(
+      'outcome email attempt failed: it will be retried',
+      expect.objectContaining({ session: 'call-6868', attempt: 1, attempts: 2 }),
+    );
+    expect(failed).toHaveBeenCalledWith(
+      'outcome email failed: no attempts left, the job is kept as failed',
+      expect.objectContaining({ session: 'call-6868', attempt: 2, attempts: 2 }),
+    );
   });
 
   test('When metrics.auth is bearer, then only that token scrapes', async () => {

@@ -1,6 +1,7 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import type { AppConfig } from '../../src/shared/config/app-config';
+import { createLogger } from '../../src/shared/log/logger';
 import { freePort } from '../support/free-port';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { eventually, sleep } from './mail-helpers';
@@ -50,7 +51,10 @@ describe.each(backends)('An SMTP outage (%s)', (_name, redisUrl) => {
 
   test('When SMTP is down at the due time, then the send is retried and the email arrives exactly once when SMTP is back', async () => {
     const port = await freePort();
+    const logger = createLogger('silent');
+    const warned = jest.spyOn(logger, 'warn');
     t = await startTestApp({
+      logger,
       configure: emailing,
       services: {
         outcomeEmailDelayMs: 100,
@@ -67,6 +71,18 @@ describe.each(backends)('An SMTP outage (%s)', (_name, redisUrl) => {
       return job && job.attempts >= 2 ? true : undefined;
     }, 'two failed attempts');
     expect((await t.api.get('/api/v1/sessions/chat-73522')).body.email.state).toBe('scheduled');
+    // Each failed attempt is logged, with when the next one comes.
+    expect(warned).toHaveBeenCalledWith('outcome email attempt failed: it will be retried', {
+      session: 'chat-73522',
+      attempt: 1,
+      attempts: 10,
+      error: expect.stringMatching(/ECONNREFUSED/),
+      retryInSeconds: 0.1,
+    });
+    expect(warned).toHaveBeenCalledWith(
+      'outcome email attempt failed: it will be retried',
+      expect.objectContaining({ attempt: 2, retryInSeconds: 0.3 }),
+    );
 
     const smtp = await startSmtp(port);
     try {

@@ -6,7 +6,7 @@ import supertest from 'supertest';
 import { type Composed, composeApp, type ServicesEnv } from '../../src/compose';
 import type { AppConfig } from '../../src/shared/config/app-config';
 import { formatProblem, loadConfig } from '../../src/shared/config/load-config';
-import { createLogger } from '../../src/shared/log/logger';
+import { createLogger, type Logger } from '../../src/shared/log/logger';
 import { checkAnswersAgainstDocument } from './api-contract';
 
 export const TEST_CREDENTIALS = {
@@ -83,6 +83,8 @@ export interface TestAppOptions {
   workers?: boolean;
   /** Check every answer the agents get against the served OpenAPI document (default true). */
   apiContract?: boolean;
+  /** The application's logger (default: a silent one); spy on it to see what is logged. */
+  logger?: Logger;
 }
 
 /**
@@ -105,7 +107,7 @@ export async function startTestApp(
       ...(process.env.MONGODB_URI && { mongodbUri: process.env.MONGODB_URI }),
       ...opts.services,
     },
-    createLogger('silent'),
+    opts.logger ?? createLogger('silent'),
   );
   if (opts.workers !== false) composed.app.startWorkers();
   const agent = supertest.agent(composed.app.express);

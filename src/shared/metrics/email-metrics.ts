@@ -1,5 +1,5 @@
-import { PermanentJobError } from '../errors/permanent-job-error';
 import type { Mailer } from '../mail/mail-port';
+import { isFinalFailure } from '../queue/job-options';
 import type { JobHandler } from '../queue/queue-port';
 import type { Metrics } from './metrics';
 
@@ -32,8 +32,8 @@ export function countingJobHandler<T>(
     try {
       await handler(job);
     } catch (err) {
-      const givenUp = err instanceof PermanentJobError || job.attempt >= attempts;
-      (givenUp ? metrics.emailsFailed : metrics.emailsRetried).inc();
+      const final = isFinalFailure(err, job.attempt, attempts);
+      (final ? metrics.emailsFailed : metrics.emailsRetried).inc();
       throw err;
     }
   };

@@ -1,3 +1,4 @@
+import { PermanentJobError } from '../errors/permanent-job-error';
 import type { JobOptions } from './queue-port';
 
 /** Applied by both adapters, so a job behaves the same whichever one runs it. */
@@ -57,3 +58,7 @@ export function resolveJobOptions(options: JobOptions): ResolvedJobOptions {
  */
 export const retryDelayMs = (backoffMs: number, failures: number): number =>
   Math.round((2 ** failures - 1) * backoffMs);
+
+/** Whether the queue gives a job up after this failure: PermanentJobError, or its last attempt. */
+export const isFinalFailure = (error: unknown, attempt: number, attempts: number): boolean =>
+  error instanceof PermanentJobError || attempt >= attempts;
