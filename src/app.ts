@@ -32,6 +32,7 @@ import type { AppConfig } from './shared/config/app-config';
 import { accessLog } from './shared/http/access-log';
 import { errorHandler, notFoundHandler } from './shared/http/error-handler';
 import { requestId } from './shared/http/request-id';
+import { errorMessage } from './shared/errors/system-error';
 import type { Logger } from './shared/log/logger';
 import type { Mailer } from './shared/mail/mail-port';
 import { countingJobHandler, countingMailer } from './shared/metrics/email-metrics';
@@ -73,7 +74,10 @@ export interface App {
   inbound: InboundEmailService;
   /** The request journal: `journalObserver(journal)` records a sender's calls; `close()` before the store. */
   journal: Journal;
-  /** Starts the outcome-email and event-action workers: separate from building, so tests choose when. */
+  /**
+   * Starts the outcome-email and event-action workers, and schedules again any outcome email whose
+   * job is missing (`SessionsService.rearm`): separate from building, so tests choose when.
+   */
   startWorkers(): void;
   /** GET /metrics, guard first, when metrics are on: mounted here unless `metrics.listen`. */
   metricsHandlers?: RequestHandler[];
@@ -248,6 +252,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     journal,
     startWorkers: () => {
       outcomeQueue.process(deliver, { concurrency: DELIVERY_CONCURRENCY });
+      sessions.rearm().catch((err: unknown) => {
+        logger.error('outcome emails could not be checked for missing jobs', {
+          error: errorMessage(err),
+        });
+      });
       actions.startWorker();
     },
     ...(scrape && { metricsHandlers: scrape }),

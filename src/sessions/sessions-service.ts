@@ -9,6 +9,7 @@ import type { Logger } from '../shared/log/logger';
 import type { Mailer } from '../shared/mail/mail-port';
 import { isFinalFailure, retryDelayMs } from '../shared/queue/job-options';
 import {
+  type AddResult,
   type JobContext,
   JobJson,
   type JobQueue,
@@ -31,6 +32,9 @@ export const OUTCOME_QUEUE = 'outcome-email';
  * within a job's 30 s lock.
  */
 export const DELIVERY_CONCURRENCY = 128;
+
+/** Jobs `rearm` adds at once (the queue batches them). */
+const REARM_BATCH = 1_000;
 
 export interface OutcomeJob {
   /** The stored session's key, e.g. `chat-73522`; the job loads the rest from the store. */
@@ -179,20 +183,14 @@ export class SessionsService {
     try {
       await this.sessions.insert(doc);
     } catch (err) {
-      // Posted before (or twice at once): the first one kept it and did the work.
-      if (err instanceof DuplicateKeyError) return this.result(await this.get(key), true);
-      throw err;
+      if (!(err instanceof DuplicateKeyError)) throw err;
+      // Posted before (or twice at once): the first one kept it and did the work, unless it
+      // stopped between keeping the session and adding its job, so that is added if missing.
+      const kept = await this.get(key);
+      await this.schedule(kept);
+      return this.result(kept, true);
     }
-    if (doc.email.state === 'scheduled') {
-      const delayMs = Math.max(0, Date.parse(doc.email.dueAt) - this.now());
-      const { attempts, backoffSeconds } = this.options.settings.retry;
-      await this.options.queue.add(outcomeJob(doc, this.options.carrySessions === true), {
-        jobId: key,
-        delayMs,
-        attempts,
-        backoffMs: Math.round(backoffSeconds * 1000),
-      });
-    }
+    await this.schedule(doc);
     const recordNote = record && (await this.updateRecord(key, record));
     if (recordNote !== undefined) await this.sessions.update(key, { record: recordNote });
     if (event) await this.options.events?.emit(event);
@@ -203,6 +201,47 @@ export class SessionsService {
       email: doc.email,
       ...(recordNote !== undefined && { record: recordNote }),
     };
+  }
+
+  /**
+   * Adds the job of a session whose email is scheduled, due when the email is due (at once if that
+   * has passed); a job with its id that exists already stays as it is. Nothing for other sessions.
+   */
+  private async schedule(doc: SessionDoc): Promise<AddResult | undefined> {
+    if (doc.email.state !== 'scheduled') return undefined;
+    const { attempts, backoffSeconds } = this.options.settings.retry;
+    return this.options.queue.add(outcomeJob(doc, this.options.carrySessions === true), {
+      jobId: doc.id,
+      delayMs: Math.max(0, Date.parse(doc.email.dueAt) - this.now()),
+      attempts,
+      backoffMs: Math.round(backoffSeconds * 1000),
+    });
+  }
+
+  /**
+   * Gives every session whose email is still scheduled its job, for one kept by a process that
+   * stopped before adding it (run at start). Jobs that exist stay as they are, so this adds only
+   * the missing ones, and says how many.
+   */
+  async rearm(): Promise<number> {
+    const scheduled = await this.sessions.find({
+      field: 'email.state',
+      op: 'eq',
+      value: 'scheduled',
+    });
+    let added = 0;
+    for (let start = 0; start < scheduled.length; start += REARM_BATCH) {
+      const results = await Promise.all(
+        scheduled.slice(start, start + REARM_BATCH).map((doc) => this.schedule(doc)),
+      );
+      added += results.filter((result) => result?.added === true).length;
+    }
+    if (added > 0) {
+      this.options.logger.warn('outcome emails whose job was missing were scheduled again', {
+        count: added,
+      });
+    }
+    return added;
   }
 
   /** Validates a posted session: the document to keep, and the record update it asks for. */

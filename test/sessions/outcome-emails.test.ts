@@ -1,4 +1,6 @@
+import type { SessionDoc } from '../../src/sessions/sessions-service';
 import type { AppConfig } from '../../src/shared/config/app-config';
+import { createLogger } from '../../src/shared/log/logger';
 import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app';
 import { finishedCall, finishedChat } from './session-fixtures';
 import { eventually, outboxMails, sleep } from './mail-helpers';
@@ -139,6 +141,60 @@ describe.each(backends)('Outcome emails (%s)', (_name, services) => {
     await sleep(500);
     expect(mails.map((m) => m.subject)).toEqual(['Session outcome: chat 73522 (finished)']);
     expect(await outboxMails(t.mailer)).toHaveLength(1);
+  });
+
+  /**
+   * A session kept by a process that stopped before adding its email's job: the store holds it,
+   * scheduled, and the queue knows nothing of it.
+   */
+  async function keptWithoutJob(app: TestApp): Promise<void> {
+    await app.store.collection<SessionDoc>('sessions').insert({
+      id: 'call-6868',
+      kind: 'call',
+      status: 'finished',
+      receivedAt: new Date().toISOString(),
+      payload: JSON.stringify(finishedCall()),
+      email: { state: 'scheduled', to: 'billing@example.com', dueAt: new Date().toISOString() },
+    });
+  }
+
+  const theOneEmail = async (app: TestApp) => {
+    const mails = await eventually(async () => {
+      const m = await outboxMails(app.mailer);
+      return m.length > 0 ? m : undefined;
+    }, 'the email');
+    await sleep(500); // any duplicate would arrive by now
+    expect(mails.map((m) => m.subject)).toEqual(['Session outcome: call 6868 (finished)']);
+    expect(await outboxMails(app.mailer)).toHaveLength(1);
+  };
+
+  test('When a session kept without its job is posted again, then its job is added and the email is sent once', async () => {
+    t = await start();
+    await keptWithoutJob(t);
+
+    const again = await t.api.post('/api/v1/sessions').send(finishedCall());
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ duplicate: true, email: 'scheduled' });
+    await theOneEmail(t);
+    await t.api.post('/api/v1/sessions').send(finishedCall());
+    await sleep(300);
+    expect(await outboxMails(t.mailer)).toHaveLength(1);
+  });
+
+  test('When the server starts with a session kept without its job, then its job is added and the email is sent once', async () => {
+    t = await start(undefined, { workers: false });
+    await keptWithoutJob(t);
+    const dataDir = t.dataDir;
+    await t.close({ keepData: true });
+
+    const logger = createLogger('silent');
+    const warned = jest.spyOn(logger, 'warn');
+    t = await start(undefined, { dataDir, logger });
+    await theOneEmail(t);
+    expect(warned).toHaveBeenCalledWith(
+      'outcome emails whose job was missing were scheduled again',
+      { count: 1 },
+    );
   });
 });
 
