@@ -33,7 +33,7 @@ export const OUTCOME_QUEUE = 'outcome-email';
  */
 export const DELIVERY_CONCURRENCY = 128;
 
-/** Jobs `rearm` adds at once (the queue batches them). */
+/** Sessions `rearm` looks up (and adds jobs for) at once. */
 const REARM_BATCH = 1_000;
 
 export interface OutcomeJob {
@@ -220,8 +220,8 @@ export class SessionsService {
 
   /**
    * Gives every session whose email is still scheduled its job, for one kept by a process that
-   * stopped before adding it (run at start). Jobs that exist stay as they are, so this adds only
-   * the missing ones, and says how many.
+   * stopped before adding it (run at start): only the jobs the queue does not know are added, and
+   * it says how many.
    */
   async rearm(): Promise<number> {
     const scheduled = await this.sessions.find({
@@ -231,8 +231,10 @@ export class SessionsService {
     });
     let added = 0;
     for (let start = 0; start < scheduled.length; start += REARM_BATCH) {
+      const batch = scheduled.slice(start, start + REARM_BATCH);
+      const known = await this.options.queue.known(batch.map((doc) => doc.id));
       const results = await Promise.all(
-        scheduled.slice(start, start + REARM_BATCH).map((doc) => this.schedule(doc)),
+        batch.filter((doc) => !known.has(doc.id)).map((doc) => this.schedule(doc)),
       );
       added += results.filter((result) => result?.added === true).length;
     }

@@ -220,6 +220,27 @@ export function describeQueueContract(name: string, open: () => Promise<QueueBac
       expect(runs[0]?.job.data).toEqual(payload);
     });
 
+    it('When asked which job ids it knows, then it names those it holds in any state, and no others', async () => {
+      const queue = port.queue<{ n: number }>(freshName());
+      recorded(queue, (job) => {
+        if (job.data.n === 2) throw new PermanentJobError('unusable');
+      });
+      await queue.add({ n: 1 }, quick('job-done'));
+      await queue.add({ n: 2 }, quick('job-failed'));
+      await queue.add({ n: 3 }, quick('job-delayed', { delayMs: 60_000 }));
+      await waitFor('the due jobs to finish', async () => {
+        const [done, failed] = await Promise.all([
+          stateOf(queue, 'job-done'),
+          stateOf(queue, 'job-failed'),
+        ]);
+        return done === 'completed' && failed === 'failed';
+      });
+
+      const known = await queue.known(['job-done', 'never-added', 'job-failed', 'job-delayed']);
+      expect([...known].sort()).toEqual(['job-delayed', 'job-done', 'job-failed']);
+      expect(await queue.known([])).toEqual(new Set());
+    });
+
     it('When a job is added as JSON text, then the handler and get see the data it writes', async () => {
       const posted = { id: 6868, name: 'Zoë "Q" Müller', tags: ['vip', null] };
       const queue = port.queue<{ key: string; posted: unknown }>(freshName());

@@ -1,15 +1,10 @@
 import type Bull from 'bull';
 import type { ResolvedJobOptions } from './job-options';
-import { queueAddJob } from './bull-internals';
+import { EXISTS_EACH, queueAddJob } from './bull-internals';
 import { type AddResult, JobJson } from './queue-port';
 
 /** Adds per MULTI: bull's addBulk rate without one reply so large it stalls the event loop. */
-const MAX_BATCH = 1_000;
-
-/** Which of KEYS exist, one 0 or 1 each: one command for a whole batch instead of an EXISTS each. */
-const EXISTS_EACH = `local found = {}
-for i, key in ipairs(KEYS) do found[i] = redis.call('EXISTS', key) end
-return found`;
+export const MAX_BATCH = 1_000;
 
 interface PendingAdd {
   /** The job's data as the JSON text bull keeps. */

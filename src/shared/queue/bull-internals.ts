@@ -36,6 +36,11 @@ interface BullScripts {
   ): unknown;
 }
 
+/** Which of KEYS exist, one 0 or 1 each: one command for a whole batch instead of an EXISTS each. */
+export const EXISTS_EACH = `local found = {}
+for i, key in ipairs(KEYS) do found[i] = redis.call('EXISTS', key) end
+return found`;
+
 /** The name bull gives jobs added without one, and the one `process(handler)` serves. */
 export const DEFAULT_JOB_NAME = '__default__';
 

@@ -15,9 +15,9 @@
 import Bull from 'bull';
 import { PermanentJobError } from '../errors/permanent-job-error';
 import { errorMessage } from '../errors/system-error';
-import { BullAddBatcher } from './bull-add-batch';
+import { BullAddBatcher, MAX_BATCH } from './bull-add-batch';
 import { BullConnections } from './bull-connections';
-import { guardWorkerName } from './bull-internals';
+import { EXISTS_EACH, guardWorkerName } from './bull-internals';
 import {
   assertConcurrency,
   assertQueueName,
@@ -172,6 +172,20 @@ class BullJobQueue<T> implements JobQueue<T> {
         }
       })
       .catch(this.onError);
+  }
+
+  async known(jobIds: readonly string[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    for (let start = 0; start < jobIds.length; start += MAX_BATCH) {
+      const ids = jobIds.slice(start, start + MAX_BATCH);
+      const keys = ids.map((jobId) => this.bull.toKey(jobId));
+      const found: unknown = await this.bull.client.eval(EXISTS_EACH, keys.length, ...keys);
+      if (!Array.isArray(found)) throw new Error('unexpected reply to the existence check');
+      ids.forEach((jobId, index) => {
+        if (found[index] === 1) known.add(jobId);
+      });
+    }
+    return known;
   }
 
   async get(jobId: string): Promise<JobInfo<T> | null> {

@@ -232,6 +232,16 @@ class LocalJobQueue<T> implements JobQueue<T> {
     void this.prune().catch(this.onError);
   }
 
+  async known(jobIds: readonly string[]): Promise<Set<string>> {
+    await this.ready;
+    const found = await this.jobs.find({
+      field: 'id',
+      op: 'in',
+      values: jobIds.map((jobId) => this.docId(jobId)),
+    });
+    return new Set(found.map((doc) => doc.jobId));
+  }
+
   async get(jobId: string): Promise<JobInfo<T> | null> {
     await this.ready;
     const doc = await this.jobs.findById(this.docId(jobId));

@@ -86,6 +86,8 @@ export interface JobQueue<T> {
    */
   process(handler: JobHandler<T>, options?: { concurrency?: number }): void;
   get(jobId: string): Promise<JobInfo<T> | null>;
+  /** Which of `jobIds` the queue holds a job for, in any state: cheaper than a `get` each. */
+  known(jobIds: readonly string[]): Promise<Set<string>>;
   counts(): Promise<JobCounts>;
   /** Failed jobs, newest first. */
   failed(limit?: number): Promise<JobInfo<T>[]>;
