@@ -482,6 +482,13 @@ export function describeQueueContract(name: string, open: () => Promise<QueueBac
 
       await expect(queue.add({}, { jobId: '', delayMs: 0 })).rejects.toThrow(/jobId/);
       await expect(queue.add({}, quick('x', { attempts: 0 }))).rejects.toThrow(/attempts/);
+      // Ids bull would keep where it keeps its own lists, locks and logs.
+      for (const reserved of ['failed', 'delayed', 'id', 'chat-1:lock', 'chat-1:logs']) {
+        await expect(queue.add({}, quick(reserved))).rejects.toThrow(
+          `jobId "${reserved}" is reserved`,
+        );
+      }
+      expect((await queue.add({}, quick('failed:chat-1'))).added).toBe(true);
       expect(() => port.queue('bad name:with colon')).toThrow(/queue name/);
     });
   });

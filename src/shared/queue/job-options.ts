@@ -33,11 +33,45 @@ export interface ResolvedJobOptions {
   backoffMs: number;
 }
 
+/**
+ * Job ids that bull would store under one of its own keys (`<prefix>:<queue>:<id>` is a job; the
+ * same place holds the queue's lists and each job's lock and logs): refused by both adapters, so
+ * a job can never overwrite a queue's bookkeeping and both behave alike.
+ */
+const BULL_KEY_NAMES = new Set([
+  'active',
+  'wait',
+  'waiting',
+  'paused',
+  'resumed',
+  'meta',
+  'meta-paused',
+  'id',
+  'delayed',
+  'priority',
+  'stalled-check',
+  'completed',
+  'failed',
+  'stalled',
+  'repeat',
+  'limiter',
+  'drained',
+  'duplicated',
+  'progress',
+  'de',
+]);
+const BULL_KEY_SHAPES = /:(lock|logs)$/;
+
 /** Checks a job's options and fills in the defaults; a caller's mistake throws at add time. */
 export function resolveJobOptions(options: JobOptions): ResolvedJobOptions {
   const { jobId, delayMs, attempts = DEFAULT_ATTEMPTS, backoffMs = DEFAULT_BACKOFF_MS } = options;
   if (typeof jobId !== 'string' || jobId === '') {
     throw new TypeError(`job options: jobId must be a non-empty string, got ${String(jobId)}`);
+  }
+  if (BULL_KEY_NAMES.has(jobId) || BULL_KEY_SHAPES.test(jobId)) {
+    throw new TypeError(
+      `job options: jobId "${jobId}" is reserved: it names one of the queue's own keys in Redis`,
+    );
   }
   if (!Number.isFinite(delayMs)) {
     throw new TypeError(`job ${jobId}: delayMs must be a finite number, got ${String(delayMs)}`);
