@@ -89,13 +89,12 @@ export function addFigures(into: QueueFigures, more: QueueFigures): void {
 /** What a phase reports about its own jobs; the rest is measured around it. */
 interface Outcome {
   samplesMs: number[];
-  payloadBytes: number;
   errors: number;
   wrong: number;
   firstProblem?: string;
 }
 
-const newOutcome = (): Outcome => ({ samplesMs: [], payloadBytes: 0, errors: 0, wrong: 0 });
+const newOutcome = (): Outcome => ({ samplesMs: [], errors: 0, wrong: 0 });
 
 function failed(outcome: Outcome, err: unknown): void {
   outcome.errors += 1;
@@ -122,6 +121,8 @@ async function measured(
   redis: BenchRedis | undefined,
   jobs: number,
   phase: () => Promise<Outcome>,
+  /** What the jobs carry, counted by the caller before the clock starts. */
+  payloadBytes = 0,
 ): Promise<QueueFigures> {
   if (!redis) collectGarbage();
   const memoryBefore = redis ? await redis.usedMemory() : process.memoryUsage().heapUsed;
@@ -140,6 +141,7 @@ async function measured(
     nodeCpuMicros,
     redisCpuMicros,
     memoryBytes: memoryAfter - memoryBefore,
+    payloadBytes,
     ...outcome,
   };
 }
@@ -180,35 +182,44 @@ export function rawAddBulk(
   delayMs: number,
   retry: Retry,
 ): Promise<QueueFigures> {
-  return measured(redis, count, async () => {
-    const outcome = newOutcome();
-    for (let start = from; start < from + count; start += IN_FLIGHT) {
-      const jobs: { data: Record<string, unknown>; opts: Bull.JobOptions }[] = [];
-      for (let n = start; n < Math.min(from + count, start + IN_FLIGHT); n++) {
-        const data = outcomeSession(n);
-        outcome.payloadBytes += JSON.stringify(data).length;
-        jobs.push({ data, opts: rawJobOptions(n, delayMs, retry) });
+  const payload = payloadBytes(from, count, true);
+  return measured(
+    redis,
+    count,
+    async () => {
+      const outcome = newOutcome();
+      for (let start = from; start < from + count; start += IN_FLIGHT) {
+        const jobs: { data: Record<string, unknown>; opts: Bull.JobOptions }[] = [];
+        for (let n = start; n < Math.min(from + count, start + IN_FLIGHT); n++) {
+          jobs.push({ data: outcomeSession(n), opts: rawJobOptions(n, delayMs, retry) });
+        }
+        const started = performance.now();
+        try {
+          const added = await queue.addBulk(jobs);
+          if (added.length !== jobs.length) wrong(outcome, `addBulk added ${added.length}`);
+        } catch (err) {
+          failed(outcome, err);
+        }
+        const took = performance.now() - started;
+        for (let i = 0; i < jobs.length; i++) outcome.samplesMs.push(took);
       }
-      const started = performance.now();
-      try {
-        const added = await queue.addBulk(jobs);
-        if (added.length !== jobs.length) wrong(outcome, `addBulk added ${added.length}`);
-      } catch (err) {
-        failed(outcome, err);
-      }
-      const took = performance.now() - started;
-      for (let i = 0; i < jobs.length; i++) outcome.samplesMs.push(took);
-    }
-    return outcome;
-  });
+      return outcome;
+    },
+    payload,
+  );
 }
 
 /**
- * The payload an outcome job holds: the session as posted when jobs carry their sessions (bull
- * with the embedded store), else the job's own data, its key.
+ * What the jobs of sessions [from, from + count) hold beyond bull's own: each session as posted
+ * when they carry it (raw bull; crm-bridge on bull with the embedded store), else its key.
  */
-const jobPayloadBytes = (n: number, carry: boolean): number =>
-  JSON.stringify(carry ? outcomeSession(n) : { key: sessionKeyOf(n) }).length;
+function payloadBytes(from: number, count: number, carry: boolean): number {
+  let bytes = 0;
+  for (let n = from; n < from + count; n++) {
+    bytes += JSON.stringify(carry ? outcomeSession(n) : { key: sessionKeyOf(n) }).length;
+  }
+  return bytes;
+}
 
 /** crm-bridge's scheduling path: POST /api/v1/sessions' service call, IN_FLIGHT at a time. */
 export function receiveSessions(
@@ -218,23 +229,28 @@ export function receiveSessions(
   count: number,
   carry = false,
 ): Promise<QueueFigures> {
-  return measured(redis, count, async () => {
-    const outcome = newOutcome();
-    await inFlight(from, count, IN_FLIGHT, async (n) => {
-      const started = performance.now();
-      try {
-        const result = await sessions.receive(outcomeSession(n));
-        if (result.duplicate || result.email.state !== 'scheduled') {
-          wrong(outcome, `${result.key}: ${JSON.stringify(result.email)}`);
+  const payload = payloadBytes(from, count, carry);
+  return measured(
+    redis,
+    count,
+    async () => {
+      const outcome = newOutcome();
+      await inFlight(from, count, IN_FLIGHT, async (n) => {
+        const started = performance.now();
+        try {
+          const result = await sessions.receive(outcomeSession(n));
+          if (result.duplicate || result.email.state !== 'scheduled') {
+            wrong(outcome, `${result.key}: ${JSON.stringify(result.email)}`);
+          }
+        } catch (err) {
+          failed(outcome, err);
         }
-        outcome.payloadBytes += jobPayloadBytes(n, carry);
-      } catch (err) {
-        failed(outcome, err);
-      }
-      outcome.samplesMs.push(performance.now() - started);
-    });
-    return outcome;
-  });
+        outcome.samplesMs.push(performance.now() - started);
+      });
+      return outcome;
+    },
+    payload,
+  );
 }
 
 /** The queue port's add alone, with the job receive() would add (carrying its session or not). */
@@ -247,23 +263,28 @@ export function portAdd(
   retry: Retry,
   carry = false,
 ): Promise<QueueFigures> {
-  return measured(redis, count, async () => {
-    const outcome = newOutcome();
-    await inFlight(from, count, IN_FLIGHT, async (n) => {
-      const key = sessionKeyOf(n);
-      const job = outcomeJob(scheduledSessionDoc(n, RECIPIENT, Date.now() + delayMs), carry);
-      const started = performance.now();
-      try {
-        const result = await queue.add(job, { jobId: key, delayMs, ...retry });
-        if (!result.added) wrong(outcome, `${key}: not added`);
-        outcome.payloadBytes += jobPayloadBytes(n, carry);
-      } catch (err) {
-        failed(outcome, err);
-      }
-      outcome.samplesMs.push(performance.now() - started);
-    });
-    return outcome;
-  });
+  const payload = payloadBytes(from, count, carry);
+  return measured(
+    redis,
+    count,
+    async () => {
+      const outcome = newOutcome();
+      await inFlight(from, count, IN_FLIGHT, async (n) => {
+        const key = sessionKeyOf(n);
+        const job = outcomeJob(scheduledSessionDoc(n, RECIPIENT, Date.now() + delayMs), carry);
+        const started = performance.now();
+        try {
+          const result = await queue.add(job, { jobId: key, delayMs, ...retry });
+          if (!result.added) wrong(outcome, `${key}: not added`);
+        } catch (err) {
+          failed(outcome, err);
+        }
+        outcome.samplesMs.push(performance.now() - started);
+      });
+      return outcome;
+    },
+    payload,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
