@@ -175,6 +175,12 @@ export class SessionsService {
     return this.options.delayMs ?? this.options.settings.delayMinutes * 60_000;
   }
 
+  /** outcomeEmail.retry as the queue takes it: the jobs' attempts and backoff base. */
+  private get retry(): { attempts: number; backoffMs: number } {
+    const { attempts, backoffSeconds } = this.options.settings.retry;
+    return { attempts, backoffMs: Math.round(backoffSeconds * 1000) };
+  }
+
   async receive(body: unknown): Promise<ReceiveResult> {
     // Everything needed from the session is taken here, before the first await, so nothing made
     // from it is kept while its writes are batched but the document and its job.
@@ -209,12 +215,10 @@ export class SessionsService {
    */
   private async schedule(doc: SessionDoc): Promise<AddResult | undefined> {
     if (doc.email.state !== 'scheduled') return undefined;
-    const { attempts, backoffSeconds } = this.options.settings.retry;
     return this.options.queue.add(outcomeJob(doc, this.options.carrySessions === true), {
       jobId: doc.id,
       delayMs: Math.max(0, Date.parse(doc.email.dueAt) - this.now()),
-      attempts,
-      backoffMs: Math.round(backoffSeconds * 1000),
+      ...this.retry,
     });
   }
 
@@ -326,7 +330,7 @@ export class SessionsService {
     try {
       await this.send(job);
     } catch (err) {
-      const { attempts, backoffSeconds } = this.options.settings.retry;
+      const { attempts, backoffMs } = this.retry;
       const details = {
         session: job.data.key,
         attempt: job.attempt,
@@ -339,7 +343,7 @@ export class SessionsService {
           details,
         );
       } else {
-        const retryInSeconds = retryDelayMs(backoffSeconds * 1000, job.attempt) / 1000;
+        const retryInSeconds = retryDelayMs(backoffMs, job.attempt) / 1000;
         this.options.logger.warn('outcome email attempt failed: it will be retried', {
           ...details,
           retryInSeconds,
