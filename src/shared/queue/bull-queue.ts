@@ -24,18 +24,18 @@ import {
   KEEP_COMPLETED,
   resolveJobOptions,
 } from './job-options';
-import {
-  type AddResult,
-  type JobContext,
-  type JobCounts,
-  type JobHandler,
-  type JobInfo,
-  type JobJson,
-  type JobOptions,
-  type JobQueue,
-  type JobState,
-  type QueueHealth,
-  type QueuePort,
+import type {
+  AddResult,
+  JobContext,
+  JobCounts,
+  JobHandler,
+  JobInfo,
+  JobJson,
+  JobOptions,
+  JobQueue,
+  JobState,
+  QueueHealth,
+  QueuePort,
 } from './queue-port';
 import { settleWithin, within } from './settle-within';
 
