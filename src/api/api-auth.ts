@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../shared/errors/app-error';
-import { secretMatcher } from '../shared/security/constant-time';
+import { timingSafeEqual } from 'node:crypto';
+import { secretDigest, secretMatcher } from '../shared/security/constant-time';
 import type { ServerConfig } from '../shared/config/server-schema';
 
 /** Who called: which configured credential matched. */
@@ -14,32 +15,34 @@ export type BearerVerifier = (token: string) => Promise<ApiPrincipal | null>;
 
 type AuthConfig = ServerConfig['api']['auth'];
 
-function parseBasic(header: string): { username: string; password: string } | undefined {
+/** A Basic header's `user-id:password` (RFC 7617: a user-id has no colon); undefined if malformed. */
+function basicPair(header: string): string | undefined {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
   if (!match?.[1]) return undefined;
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
-  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+  return decoded.includes(':') ? decoded : undefined;
 }
 
 type Matcher = (req: Request, header: string | undefined) => ApiPrincipal | undefined;
 
+/**
+ * Basic credentials are compared as the whole `user-id:password` pair, digested once per request
+ * and checked against every credential's digest; configured user names have no colon (the schema
+ * refuses one), so the pair splits only one way.
+ */
 function basicMatcher(auth: AuthConfig): Matcher {
   const creds = auth.basic.map((c) => ({
     name: c.username,
-    username: secretMatcher(c.username),
-    password: secretMatcher(c.password),
+    pair: secretDigest(`${c.username}:${c.password}`),
   }));
   return (_req, header) => {
-    const given = header === undefined ? undefined : parseBasic(header);
-    if (!given) return undefined;
-    // Every credential and both halves are compared, so timing does not tell which part was wrong.
+    const pair = header === undefined ? undefined : basicPair(header);
+    if (pair === undefined) return undefined;
+    const given = secretDigest(pair);
+    // Every credential is compared, so timing does not tell which one (or which part) was wrong.
     let found: ApiPrincipal | undefined;
     for (const cred of creds) {
-      const user = cred.username(given.username);
-      const password = cred.password(given.password);
-      if (user && password) found ??= { method: 'basic', name: cred.name };
+      if (timingSafeEqual(given, cred.pair)) found ??= { method: 'basic', name: cred.name };
     }
     return found;
   };

@@ -1,4 +1,7 @@
+import express from 'express';
 import fc from 'fast-check';
+import request from 'supertest';
+import { apiAuth } from '../../src/api/api-auth';
 import { startTestApp, TEST_CREDENTIALS, type TestApp } from '../support/test-app';
 
 let t: TestApp;
@@ -63,6 +66,39 @@ describe('API authentication', () => {
         mail: { ok: true, kind: t.mailer.kind },
       },
     });
+  });
+});
+
+describe('API authentication with several Basic credentials', () => {
+  const app = express();
+  app.use(
+    apiAuth({
+      basic: [
+        { username: 'platform', password: 'one:two' },
+        { username: 'support', password: 'three' },
+      ],
+      headers: [],
+    }),
+  );
+  app.get('/who', (_req, res) => {
+    res.json(res.locals.principal);
+  });
+
+  test('When any configured pair is sent, then it passes as that credential', async () => {
+    const platform = await request(app).get('/who').auth('platform', 'one:two');
+    expect(platform.body).toEqual({ method: 'basic', name: 'platform' });
+    const support = await request(app).get('/who').auth('support', 'three');
+    expect(support.body).toEqual({ method: 'basic', name: 'support' });
+  });
+
+  test('When halves of two credentials are mixed, or a password cut short, then 401', async () => {
+    for (const [user, password] of [
+      ['platform', 'three'],
+      ['support', 'one:two'],
+      ['platform', 'one'],
+    ] as const) {
+      expect((await request(app).get('/who').auth(user, password)).status).toBe(401);
+    }
   });
 });
 

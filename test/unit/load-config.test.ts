@@ -182,6 +182,15 @@ describe('loadConfig: problems with their line', () => {
     ]);
   });
 
+  it('When a Basic user name has a colon, then the problem says HTTP Basic cannot carry it', () => {
+    const dir = configDir({
+      server: VALID_SERVER.replace('username: ccaip', 'username: "cc:aip"'),
+    });
+    expect(problemLines(load(dir))).toEqual([
+      'config/server.yaml:4: api.auth.basic.0.username: must not contain ":" (HTTP Basic separates the user name from the password with it)',
+    ]);
+  });
+
   it('When a key is unknown, then the problem names it at its line', () => {
     const dir = configDir({ server: `${VALID_SERVER}  uploadLimit: 5\n` });
     expect(problemLines(load(dir))).toEqual([

@@ -3,7 +3,12 @@ import { z } from 'zod';
 const nonEmpty = z.string().min(1, 'must not be empty');
 
 const basicCredential = z.strictObject({
-  username: nonEmpty.describe('User name the platform sends with HTTP Basic auth'),
+  username: nonEmpty
+    .regex(
+      /^[^:]*$/,
+      'must not contain ":" (HTTP Basic separates the user name from the password with it)',
+    )
+    .describe('User name the platform sends with HTTP Basic auth'),
   password: nonEmpty.describe('Its password; compared in constant time'),
 });
 const headerCredential = z.strictObject({

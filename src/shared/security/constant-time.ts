@@ -1,6 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+/** A secret's SHA-256: every digest has the same length, whatever the secret's. */
+export const secretDigest = (value: string): Buffer =>
+  createHash('sha256').update(value, 'utf8').digest();
 
 /**
  * A check against one expected secret, in time that depends on neither value: hashing makes the
@@ -8,6 +10,6 @@ const digest = (value: string): Buffer => createHash('sha256').update(value, 'ut
  * expected digest is computed once, not per request.
  */
 export function secretMatcher(expected: string): (given: string) => boolean {
-  const want = digest(expected);
-  return (given) => timingSafeEqual(digest(given), want);
+  const want = secretDigest(expected);
+  return (given) => timingSafeEqual(secretDigest(given), want);
 }
