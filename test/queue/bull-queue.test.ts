@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import Bull from 'bull';
 import Redis from 'ioredis';
 import {
   type BullQueueOptions,
@@ -128,6 +129,41 @@ if (redisUrl) {
       expect(results.filter((result) => result.added)).toHaveLength(1);
       const dueTimes = new Set(results.map((result) => result.dueAt.getTime()));
       expect(dueTimes.size).toBe(1);
+    });
+
+    it("When the port adds jobs, then Redis holds what bull's own add writes for them", async () => {
+      const queue = open().queue<{ n: number }>('layout');
+      const bull = new Bull('layout', redisUrl, { prefix });
+      const redis = new Redis(redisUrl);
+      try {
+        await queue.add({ n: 1 }, { jobId: 'ours', delayMs: 60_000, attempts: 4, backoffMs: 500 });
+        await queue.add({ n: 2 }, { jobId: 'ours-now', delayMs: 0 });
+        const key = (id: string) => `${prefix}:layout:${id}`;
+        const same = async (ours: string, data: { n: number }) => {
+          const written = await redis.hgetall(key(ours));
+          const opts = JSON.parse(written.opts ?? '') as Bull.JobOptions;
+          await bull.add(data, { ...opts, jobId: `bull-${ours}` });
+          const theirs = await redis.hgetall(key(`bull-${ours}`));
+          // bull's add also keeps the id in opts; the port's jobs have it in their key alone.
+          const { jobId, ...theirOpts } = JSON.parse(theirs.opts ?? '') as Bull.JobOptions;
+          expect(jobId).toBe(`bull-${ours}`);
+          expect({ ...written, opts }).toEqual({ ...theirs, opts: theirOpts });
+        };
+        await same('ours', { n: 1 });
+        await same('ours-now', { n: 2 });
+
+        const delayed = await redis.zrange(`${prefix}:layout:delayed`, 0, -1, 'WITHSCORES');
+        const dueOf = (id: string) => Math.floor(Number(delayed[delayed.indexOf(id) + 1]) / 4096);
+        expect(delayed.filter((_, i) => i % 2 === 0).sort()).toEqual(['bull-ours', 'ours']);
+        expect(dueOf('ours')).toBe(dueOf('bull-ours'));
+        expect((await redis.lrange(`${prefix}:layout:wait`, 0, -1)).sort()).toEqual([
+          'bull-ours-now',
+          'ours-now',
+        ]);
+      } finally {
+        redis.disconnect();
+        await bull.close();
+      }
     });
 
     it('When the port is asked for its bull queues, then it hands out those opened, for a dashboard', () => {
