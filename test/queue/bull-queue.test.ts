@@ -166,6 +166,32 @@ if (redisUrl) {
       }
     });
 
+    it('When completed jobs outnumber the duplicate horizon, then the oldest are pruned and their ids can be added again', async () => {
+      const port = createBullQueuePort({
+        ...portOptions(redisUrl, prefix),
+        keepCompleted: { ageMs: 60_000, count: 2 },
+      });
+      ports.push(port);
+      const queue = port.queue<{ n: number }>('horizon');
+      queue.process(async () => undefined);
+      for (const n of [1, 2, 3, 4]) {
+        await queue.add({ n }, { jobId: `kept-${n}`, delayMs: 0 });
+        await waitFor(
+          `job ${n} to complete`,
+          async () => (await queue.get(`kept-${n}`))?.state === 'completed',
+        );
+      }
+      await waitFor(
+        'the oldest completed jobs to be pruned',
+        async () => (await queue.counts()).completed === 2,
+      );
+
+      expect(await queue.get('kept-1')).toBeNull();
+      expect((await queue.get('kept-4'))?.state).toBe('completed');
+      expect((await queue.add({ n: 1 }, { jobId: 'kept-1', delayMs: 60_000 })).added).toBe(true);
+      expect((await queue.add({ n: 4 }, { jobId: 'kept-4', delayMs: 60_000 })).added).toBe(false);
+    });
+
     it('When the port is asked for its bull queues, then it hands out those opened, for a dashboard', () => {
       const port = open();
       port.queue('dashboard-a');

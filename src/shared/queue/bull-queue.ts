@@ -3,7 +3,9 @@
  *
  * - A job's bull id is its `jobId`, so a second add with the same id adds nothing for as long as
  *   the first job is kept: while delayed, waiting or active, when failed (kept until retried), and
- *   once completed for the duplicate horizon KEEP_COMPLETED (7 days, last 50,000 per queue).
+ *   once completed for the duplicate horizon KEEP_COMPLETED (7 days, last 50,000 per queue). The
+ *   horizon is the worker's, not written into every job: the worker sets it on each job it
+ *   completes, as the add would have, which keeps ~50 bytes out of each job's hash.
  * - Retries use bull's exponential backoff; PermanentJobError discards the job's remaining
  *   attempts, so it fails at once. Failed jobs are kept and visible.
  * - Delivery is at least once: a worker that dies mid-job leaves it locked; when the lock expires
@@ -56,6 +58,8 @@ export interface BullQueueOptions {
   /** How long `close` waits for jobs in flight before it lets go of them. Default 10 s. */
   closeTimeoutMs?: number;
   timings?: Partial<BullTimings>;
+  /** How long completed jobs are kept (the duplicate horizon); tests shorten it. */
+  keepCompleted?: { ageMs: number; count: number };
   /** Told about errors bull recovers from by itself (a lost Redis connection, a failed fetch). */
   onError?: (error: unknown) => void;
 }
@@ -102,7 +106,12 @@ export function createBullQueuePort(options: BullQueueOptions): BullQueuePort {
     });
     queue.on('error', onError);
     guardWorkerName(queue);
-    return new BullJobQueue(name, queue, connections, options.closeTimeoutMs ?? 10_000, onError);
+    const keep = options.keepCompleted ?? KEEP_COMPLETED;
+    return new BullJobQueue(name, queue, connections, {
+      closeTimeoutMs: options.closeTimeoutMs ?? 10_000,
+      removeOnComplete: { age: keep.ageMs / 1000, count: keep.count },
+      onError,
+    });
   };
 
   return {
@@ -137,15 +146,18 @@ class BullJobQueue<T> implements JobQueue<T> {
     readonly name: string,
     readonly bull: Bull.Queue<T>,
     private readonly connections: BullConnections,
-    private readonly closeTimeoutMs: number,
-    private readonly onError: (error: unknown) => void,
+    private readonly settings: {
+      closeTimeoutMs: number;
+      /** bull's retention of completed jobs, set by the worker on each job it completes. */
+      removeOnComplete: { age: number; count: number };
+      onError: (error: unknown) => void;
+    },
   ) {
+    // bull's default, removeOnFail: false, keeps failed jobs; removeOnComplete is the worker's.
     this.adder = new BullAddBatcher(bull, (options) => ({
       delay: options.delayMs,
       attempts: options.attempts,
       backoff: { type: 'exponential', delay: options.backoffMs },
-      removeOnComplete: { age: KEEP_COMPLETED.ageMs / 1000, count: KEEP_COMPLETED.count },
-      // bull's default, removeOnFail: false, keeps failed jobs; not repeated in every job's hash.
     }));
   }
 
@@ -160,18 +172,21 @@ class BullJobQueue<T> implements JobQueue<T> {
     const concurrency = options.concurrency ?? 1;
     assertConcurrency(concurrency);
     this.processing = true;
+    const { removeOnComplete, onError } = this.settings;
     // Resolves only when the queue closes; a rejection is a worker that could not start.
     this.bull
       .process(concurrency, async (job: Bull.Job<T>) => {
         try {
           await handler(jobContext(job));
+          // Read by bull as it completes the job (Job#moveToCompleted), once this resolves.
+          job.opts.removeOnComplete = removeOnComplete;
         } catch (error) {
           if (error instanceof PermanentJobError) await job.discard();
           // bull records `error.message`; anything thrown that is not an Error would leave it blank.
           throw error instanceof Error ? error : new Error(errorMessage(error));
         }
       })
-      .catch(this.onError);
+      .catch(onError);
   }
 
   async known(jobIds: readonly string[]): Promise<Set<string>> {
@@ -272,12 +287,12 @@ class BullJobQueue<T> implements JobQueue<T> {
   private async shutDown(): Promise<void> {
     if (this.processing) {
       // Stop fetching, then give the jobs in flight their bounded time to finish and be recorded.
-      await this.bull.pause(true, true).catch(this.onError);
-      await settleWithin(this.bull.whenCurrentJobsFinished(), this.closeTimeoutMs);
+      await this.bull.pause(true, true).catch(this.settings.onError);
+      await settleWithin(this.bull.whenCurrentJobsFinished(), this.settings.closeTimeoutMs);
     }
     // Waits for nothing now: what still runs is let go. Its lock lapses, and a worker (here after
     // a restart, or another process) runs it again.
-    await this.bull.close(true).catch(this.onError);
+    await this.bull.close(true).catch(this.settings.onError);
   }
 
   /** A job waiting for a retry is due at its score in the delayed set (ms × 4096 + a counter). */
