@@ -2,6 +2,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { EntityConfig, FieldSpec } from '../shared/config/crm-schema';
 import { type ErrorDetail, unprocessable } from '../shared/errors/app-error';
 import { phoneKey } from '../shared/phone/phone';
+import { isRecord } from '../shared/is-record';
 
 /** Fields the server owns; a body may carry them but they are ignored. */
 const SERVER_OWNED = new Set(['id', 'createdat', 'updatedat']);
@@ -35,16 +36,13 @@ export function compileEntityFields(
   };
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * Accepts the platform's request data formats: Property (`{name: …}`), Container map
  * (`{account: {…}}`) and Container array (`{accounts: [{…}]}`). A lone key that is a configured
  * container name and holds an object (or a one-object array) is unwrapped.
  */
 export function unwrapBody(body: unknown, fields: EntityFields): Record<string, unknown> {
-  if (!isPlainObject(body)) {
+  if (!isRecord(body)) {
     throw unprocessable(`the request body must be a JSON object describing one ${fields.entity}`, [
       { field: '(body)', message: `expected an object, got ${describe(body)}` },
     ]);
@@ -53,10 +51,10 @@ export function unwrapBody(body: unknown, fields: EntityFields): Record<string, 
   const only = keys.length === 1 ? keys[0] : undefined;
   if (only === undefined || !fields.containers.has(only.toLowerCase())) return body;
   const inner = body[only];
-  if (isPlainObject(inner)) return inner;
+  if (isRecord(inner)) return inner;
   if (Array.isArray(inner)) {
     const [first] = inner;
-    if (inner.length === 1 && isPlainObject(first)) return first;
+    if (inner.length === 1 && isRecord(first)) return first;
     throw unprocessable(`the container "${only}" must hold exactly one object`, [
       { field: only, message: `expected an array with one object, got ${inner.length} items` },
     ]);

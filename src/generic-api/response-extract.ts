@@ -10,6 +10,7 @@ import type { CompiledEndpoint, CompiledUploadEndpoint } from './compiled-config
 import { firstMatch, jsonPathProblem } from './jsonpath';
 import { percentEncode } from './percent-encode';
 import { createVariables, renderTemplate, type RenderOptions, type Variables } from './template';
+import { isRecord } from '../shared/is-record';
 
 const URL_ENCODING: RenderOptions = Object.freeze({ encode: percentEncode });
 const PREVIEW_LENGTH = 60;
@@ -128,10 +129,6 @@ function asId(value: unknown): string | undefined {
   if (typeof value === 'string') return value.trim() === '' ? undefined : value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function ownValue(record: Record<string, unknown>, key: string): unknown {

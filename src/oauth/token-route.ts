@@ -3,6 +3,7 @@ import OAuth2Server from '@node-oauth/oauth2-server';
 import express, { type RequestHandler, type Response, Router } from 'express';
 import { errorMessage } from '../shared/errors/system-error';
 import type { Logger } from '../shared/log/logger';
+import { isRecord } from '../shared/is-record';
 
 const LIMIT = '16kb';
 const parseForm = express.urlencoded({ extended: false, limit: LIMIT, parameterLimit: 50 });
@@ -44,9 +45,6 @@ const tokenBody: RequestHandler = (req, res, next) => {
     next();
   });
 };
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function stringHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};

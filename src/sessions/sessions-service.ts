@@ -5,6 +5,7 @@ import { AppError, notFound } from '../shared/errors/app-error';
 import { DuplicateKeyError } from '../shared/errors/duplicate-key-error';
 import { errorMessage } from '../shared/errors/system-error';
 import { validationError } from '../shared/errors/validation-error';
+import { isRecord } from '../shared/is-record';
 import type { Logger } from '../shared/log/logger';
 import type { Mailer } from '../shared/mail/mail-port';
 import { isFinalFailure, retryDelayMs } from '../shared/queue/job-options';
@@ -358,7 +359,11 @@ export class SessionsService {
     const doc = held ?? carriedSession(job.data);
     if (!doc) throw notFound('session', job.data.key);
     if (doc.email.state !== 'scheduled') return; // sent already (a retry after a crash) or none
-    const session = JSON.parse(doc.payload) as Record<string, unknown>;
+    // A job that carries the session as posted has it parsed already (the same as the stored one).
+    const { posted } = job.data;
+    const session = isRecord(posted)
+      ? posted
+      : (JSON.parse(doc.payload) as Record<string, unknown>);
     const message = composeOutcomeEmail(session, {
       from: this.options.settings.from,
       to: doc.email.to,

@@ -3,11 +3,9 @@
  * object renames the mapped fields and keeps every other one under its own name.
  */
 import type { StoredDocument } from '../../shared/store/store-port';
+import { isRecord } from '../../shared/is-record';
 
 export type FieldMap = Readonly<Record<string, string>>;
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The downstream object in crm-bridge's shape; `id` is the id the endpoint's idField (or the
