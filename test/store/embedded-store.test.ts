@@ -6,6 +6,10 @@ import { EmbeddedStore, toNedbQuery } from '../../src/shared/store/embedded-stor
 import type { StoredDocument } from '../../src/shared/store/store-port';
 import { describeStoreContract } from '../contract/store-contract';
 
+/** nedb's own datafile line for a document, to hold the store's appends to. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const nedbModel = require('@seald-io/nedb/lib/model.js') as { serialize: (doc: unknown) => string };
+
 const tempDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bridge-embedded-store-'));
 
 // Made on first open (and reused when the contract reopens the store), so a run filtered to other
@@ -177,6 +181,32 @@ describe('embedded store', () => {
         contentType: 'text/plain',
       });
       store = await EmbeddedStore.open(dir);
+    });
+
+    it("When documents are written, then the datafile holds nedb's own lines for them, Dates included", async () => {
+      const when = new Date('2026-12-08T09:30:00.000Z');
+      const notes = store.collection('notes');
+      await Promise.all([
+        notes.insert({ id: 'n1', text: 'Zoë said "hi"\n', tags: ['a', 'b'], at: { when } }),
+        notes.insert({ id: 'n2', text: 'plain', n: 1.5, none: null }),
+      ]);
+      await notes.update('n2', { n: 2, seen: [when] });
+
+      // Each write is appended by the time it resolves: what nedb's own serializer writes for the
+      // same documents, in the same order (close compacts the file, so it is read before).
+      const lines = fs.readFileSync(path.join(dir, 'notes.db'), 'utf8').split('\n');
+      const expected = [
+        { _id: 'n1', text: 'Zoë said "hi"\n', tags: ['a', 'b'], at: { when } },
+        { _id: 'n2', text: 'plain', n: 1.5, none: null },
+        { _id: 'n2', text: 'plain', n: 2, none: null, seen: [when] },
+      ];
+      expect(lines).toEqual([...expected.map(nedbModel.serialize), '']);
+      await store.close();
+      store = await EmbeddedStore.open(dir);
+      const reread = await store.collection('notes').find();
+      expect(reread.map((doc) => doc.id)).toEqual(['n1', 'n2']);
+      expect((reread[0]?.at as { when: unknown }).when).toEqual(when);
+      expect(reread[1]?.seen).toEqual([when]);
     });
 
     it('When a crash left a temporary blob file, then open removes it and the blobs are intact', async () => {

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import Datastore from '@seald-io/nedb';
 import { DuplicateKeyError } from '../errors/duplicate-key-error';
-import { type DocumentChange, readById, updateByIds } from './nedb-internals';
+import { appendLinesAtOnce, type DocumentChange, readById, updateByIds } from './nedb-internals';
 import {
   assertBlobId,
   assertCollectionName,
@@ -267,6 +267,7 @@ class CollectionState {
     // onload handler nedb would also rethrow them as an unhandled rejection.
     const db: Nedb = new Datastore<RawDocument>({ filename, autoload: true, onload: noop });
     if (!db.autoloadPromise) throw new Error(`${name}: nedb did not start loading ${filename}`);
+    appendLinesAtOnce(db);
     return new CollectionState(name, db, db.autoloadPromise);
   }
 
