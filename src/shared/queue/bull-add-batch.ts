@@ -3,7 +3,10 @@ import type { ResolvedJobOptions } from './job-options';
 import { ADD_JOBS, addJobsHead } from './bull-internals';
 import { type AddResult, JobJson } from './queue-port';
 
-/** Jobs per script call: bull's addBulk rate without one reply so large it stalls the event loop. */
+/**
+ * Jobs per script call: enough to share one round trip, few enough that neither the script (a few
+ * ms in Redis) nor its reply stalls Redis or the event loop.
+ */
 export const MAX_BATCH = 1_000;
 
 interface PendingAdd {
