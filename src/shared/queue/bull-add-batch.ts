@@ -22,7 +22,9 @@ interface PendingAdd {
  * Adds jobs to one bull queue, telling new jobs from duplicates. Adds made in the same turn of the
  * event loop share one call of ADD_JOBS (bull's add script, for a batch). A script runs as one,
  * so the check is exact even when several processes add the same id at once, or one batch holds
- * an id twice: the first add of an id adds it, every other one is told the job's due time.
+ * an id twice: the first add of an id adds it, every other one is told the job's due time. A call
+ * that fails part-way (Redis out of memory, say) keeps the jobs it added and rejects every add of
+ * the batch; adding them again adds the rest and reports those as already there.
  */
 export class BullAddBatcher<T> {
   private batch: PendingAdd[] = [];
