@@ -253,9 +253,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     startWorkers: () => {
       outcomeQueue.process(deliver, { concurrency: DELIVERY_CONCURRENCY });
       sessions.rearm().catch((err: unknown) => {
-        logger.error('outcome emails could not be checked for missing jobs', {
+        logger.error('outcome emails could not be checked for missing jobs: trying again', {
           error: errorMessage(err),
         });
+        sessions.rearmLater();
       });
       actions.startWorker();
     },

@@ -108,6 +108,8 @@ export async function composeApp(
     closers.push({ name: 'metrics listener', close: () => listener.close() });
   }
   closers.push(
+    // No more re-arms once the queue and the store start closing.
+    { name: 'outcome re-arm', close: async () => app.sessions.stop() },
     { name: 'queue', close: () => queue.close() },
     { name: 'mail', close: () => mailer.close() },
     // Writes the journal entries still buffered, while the store is open.

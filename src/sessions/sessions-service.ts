@@ -37,6 +37,9 @@ export const DELIVERY_CONCURRENCY = 128;
 /** Sessions `rearm` looks up (and adds jobs for) at once. */
 const REARM_BATCH = 1_000;
 
+/** After the queue refused a job: the first re-arm this soon, then backing off up to the max. */
+export const REARM_RETRY = { firstMs: 2_000, maxMs: 60_000 } as const;
+
 export interface OutcomeJob {
   /** The stored session's key, e.g. `chat-73522`; the job loads the rest from the store. */
   key: string;
@@ -166,6 +169,9 @@ function carriedSession({ key, carried, posted, session }: OutcomeJob): SessionD
 export class SessionsService {
   private readonly sessions: Collection<SessionDoc>;
   private readonly now: () => number;
+  /** The retry `rearmLater` set: pending or running. */
+  private rearming: { timer: NodeJS.Timeout; again: boolean } | undefined;
+  private stopped = false;
 
   constructor(private readonly options: SessionsOptions) {
     this.sessions = options.store.collection<SessionDoc>('sessions');
@@ -194,10 +200,10 @@ export class SessionsService {
       // Posted before (or twice at once): the first one kept it and did the work, unless it
       // stopped between keeping the session and adding its job, so that is added if missing.
       const kept = await this.get(key);
-      await this.schedule(kept);
+      await this.scheduleOrRearmLater(kept);
       return this.result(kept, true);
     }
-    await this.schedule(doc);
+    await this.scheduleOrRearmLater(doc);
     const recordNote = record && (await this.updateRecord(key, record));
     if (recordNote !== undefined) await this.sessions.update(key, { record: recordNote });
     if (event) await this.options.events?.emit(event);
@@ -221,6 +227,64 @@ export class SessionsService {
       delayMs: Math.max(0, Date.parse(doc.email.dueAt) - this.now()),
       ...this.retry,
     });
+  }
+
+  /**
+   * Adds a kept session's job; when the queue cannot take it (Redis down or full), the session is
+   * kept all the same and its job is added by a re-arm once the queue answers again (`rearmLater`),
+   * so the answer still says when the email is due.
+   */
+  private async scheduleOrRearmLater(doc: SessionDoc): Promise<void> {
+    try {
+      await this.schedule(doc);
+    } catch (err) {
+      this.options.logger.warn(
+        'outcome email could not be queued yet: it is kept and will be queued when the queue answers',
+        { session: doc.id, error: errorMessage(err) },
+      );
+      this.rearmLater();
+    }
+  }
+
+  /**
+   * Re-arms soon, and again with backoff until a pass succeeds: for jobs the queue could not take
+   * when their sessions arrived (or at start). Calls while one is pending join it; a call while it
+   * runs asks for one more pass, for sessions kept after that pass looked.
+   */
+  rearmLater(delayMs: number = REARM_RETRY.firstMs): void {
+    if (this.stopped) return;
+    if (this.rearming) {
+      this.rearming.again = true;
+      return;
+    }
+    const timer = setTimeout(() => {
+      const attempt = this.rearming;
+      if (attempt) attempt.again = false;
+      this.rearm().then(
+        () => {
+          this.rearming = undefined;
+          if (attempt?.again) this.rearmLater();
+        },
+        (err: unknown) => {
+          this.rearming = undefined;
+          const retryMs = Math.min(delayMs * 2, REARM_RETRY.maxMs);
+          this.options.logger.warn('outcome emails could not be re-armed yet: trying again', {
+            error: errorMessage(err),
+            retryInSeconds: retryMs / 1000,
+          });
+          this.rearmLater(retryMs);
+        },
+      );
+    }, delayMs);
+    timer.unref();
+    this.rearming = { timer, again: false };
+  }
+
+  /** Stops re-arming (before the queue and the store close). */
+  stop(): void {
+    this.stopped = true;
+    if (this.rearming) clearTimeout(this.rearming.timer);
+    this.rearming = undefined;
   }
 
   /**

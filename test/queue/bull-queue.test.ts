@@ -263,6 +263,37 @@ if (redisServerAvailable()) {
       }
     });
 
+    it('When Redis runs out of memory during a batch of adds, then each add rejects, and adding them again adds every job once', async () => {
+      port = createBullQueuePort(portOptions(server.url, 'oom'));
+      const queue = port.queue<{ blob: string }>('oom');
+      const admin = new Redis(server.url);
+      const blob = 'x'.repeat(2_000);
+      const ids = Array.from({ length: 400 }, (_, n) => `oom-${n}`);
+      const addAll = () => ids.map((id) => queue.add({ blob }, { jobId: id, delayMs: 60_000 }));
+      const stored = async () =>
+        (await Promise.all(ids.map((id) => admin.exists(`oom:oom:${id}`)))).filter(Boolean).length;
+      try {
+        await queue.ping();
+        const used = Number(/used_memory:(\d+)/.exec(await admin.info('memory'))?.[1]);
+        // Room for about a third of the batch's 800 KB: Redis refuses the call before it writes.
+        await admin.config('SET', 'maxmemory', String(used + 300_000));
+
+        const first = await Promise.allSettled(addAll());
+        expect(first.map((result) => result.status)).toEqual(ids.map(() => 'rejected'));
+        expect(String((first[0] as PromiseRejectedResult).reason)).toMatch(/OOM/);
+        const kept = await stored();
+
+        await admin.config('SET', 'maxmemory', '0');
+        const second = await Promise.all(addAll());
+        expect(second.filter((result) => result.added)).toHaveLength(ids.length - kept);
+        expect(await stored()).toBe(ids.length);
+        expect((await queue.counts()).delayed).toBe(ids.length);
+      } finally {
+        await admin.config('SET', 'maxmemory', '0');
+        admin.disconnect();
+      }
+    });
+
     it('When Redis is down, then ping rejects within seconds', async () => {
       port = createBullQueuePort(portOptions(server.url, 'down'));
       const queue = port.queue('down');

@@ -1,8 +1,10 @@
+import Redis from 'ioredis';
 import type { AppConfig } from '../../src/shared/config/app-config';
+import { createLogger } from '../../src/shared/log/logger';
 import { redisServerAvailable, TestRedisServer } from '../queue/redis-server';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { eventually, outboxMails, sleep } from './mail-helpers';
-import { finishedChat } from './session-fixtures';
+import { finishedCall, finishedChat } from './session-fixtures';
 
 const emailing = (config: AppConfig): AppConfig => ({
   ...config,
@@ -51,4 +53,60 @@ if (!available) console.warn('outcome email across a Redis restart SKIPPED: inst
     expect(await outboxMails(t.mailer)).toHaveLength(1);
     expect((await t.api.get('/api/v1/sessions/chat-73522')).body.email.state).toBe('sent');
   });
+});
+
+(available ? describe : describe.skip)('An outcome email when Redis refuses its job', () => {
+  let redis: TestRedisServer;
+  let t: TestApp;
+  let admin: Redis;
+  const logger = createLogger('silent');
+  const warned = jest.spyOn(logger, 'warn');
+  beforeAll(async () => {
+    redis = await TestRedisServer.start();
+    admin = new Redis(redis.url);
+    t = await startTestApp({
+      configure: emailing,
+      services: { outcomeEmailDelayMs: 500, redisUrl: redis.url },
+      logger,
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    admin.disconnect();
+    await redis.stop();
+  });
+
+  test('When Redis is full as a session arrives, then the session is kept, its job is added once Redis has room, and the email is sent exactly once', async () => {
+    const used = Number(/used_memory:(\d+)/.exec(await admin.info('memory'))?.[1]);
+    await admin.config('SET', 'maxmemory', String(used));
+
+    const first = await t.api.post('/api/v1/sessions').send(finishedCall());
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ duplicate: false, email: 'scheduled' });
+    const again = await t.api.post('/api/v1/sessions').send(finishedCall());
+    expect(again.body).toMatchObject({ duplicate: true, email: 'scheduled' });
+    expect(warned).toHaveBeenCalledWith(
+      'outcome email could not be queued yet: it is kept and will be queued when the queue answers',
+      expect.objectContaining({ session: 'call-6868', error: expect.stringMatching(/OOM/) }),
+    );
+    await sleep(2_500); // the first re-arm, still refused
+    expect(await outboxMails(t.mailer)).toHaveLength(0);
+
+    await admin.config('SET', 'maxmemory', '0');
+    const mails = await eventually(
+      async () => {
+        const m = await outboxMails(t.mailer);
+        return m.length > 0 ? m : undefined;
+      },
+      'the email once Redis has room',
+      20_000,
+    );
+    await sleep(1000); // a duplicate would arrive by now
+    expect(mails.map((m) => m.subject)).toEqual(['Session outcome: call 6868 (finished)']);
+    expect(await outboxMails(t.mailer)).toHaveLength(1);
+    expect(warned).toHaveBeenCalledWith(
+      'outcome emails whose job was missing were scheduled again',
+      { count: 1 },
+    );
+  }, 40_000);
 });

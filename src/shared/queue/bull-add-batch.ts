@@ -23,8 +23,9 @@ interface PendingAdd {
  * event loop share one call of ADD_JOBS (bull's add script, for a batch). A script runs as one,
  * so the check is exact even when several processes add the same id at once, or one batch holds
  * an id twice: the first add of an id adds it, every other one is told the job's due time. A call
- * that fails part-way (Redis out of memory, say) keeps the jobs it added and rejects every add of
- * the batch; adding them again adds the rest and reports those as already there.
+ * Redis refuses (out of memory, say: it checks before the script writes) rejects every add of the
+ * batch; one that failed part-way would keep the jobs it added, and adding them again reports
+ * those as already there and adds the rest.
  */
 export class BullAddBatcher<T> {
   private batch: PendingAdd[] = [];
