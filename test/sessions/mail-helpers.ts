@@ -30,3 +30,21 @@ export async function eventually<T>(
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The subjects of every email in the outbox once the first has arrived and a duplicate would have
+ * too: a test of "exactly once" expects one subject here.
+ */
+export async function settledOutboxSubjects(
+  mailer: Mailer,
+  what: string,
+  ms = 10_000,
+): Promise<(string | undefined)[]> {
+  await eventually(
+    async () => ((await outboxMails(mailer)).length > 0 ? true : undefined),
+    what,
+    ms,
+  );
+  await sleep(1000); // a duplicate would arrive by now
+  return (await outboxMails(mailer)).map((mail) => mail.subject);
+}
