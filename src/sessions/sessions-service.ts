@@ -38,7 +38,7 @@ export const DELIVERY_CONCURRENCY = 128;
 const REARM_BATCH = 1_000;
 
 /** After the queue refused a job: the first re-arm this soon, then backing off up to the max. */
-export const REARM_RETRY = { firstMs: 2_000, maxMs: 60_000 } as const;
+const REARM_RETRY = { firstMs: 2_000, maxMs: 60_000 } as const;
 
 export interface OutcomeJob {
   /** The stored session's key, e.g. `chat-73522`; the job loads the rest from the store. */
