@@ -263,6 +263,26 @@ if (redisServerAvailable()) {
       }
     });
 
+    it('When Redis is nearly at its maxmemory, then ping warns how full it is', async () => {
+      port = createBullQueuePort(portOptions(server.url, 'full'));
+      const queue = port.queue('full');
+      const admin = new Redis(server.url);
+      try {
+        await expect(queue.ping()).resolves.toEqual({});
+        const used = Number(/used_memory:(\d+)/.exec(await admin.info('memory'))?.[1]);
+        await admin.config('SET', 'maxmemory', String(Math.round(used / 0.95)));
+
+        expect((await queue.ping()).warning).toMatch(
+          /^Redis is 9\d% full \(.* MB of maxmemory .* MB\): once full it refuses new jobs/,
+        );
+        await admin.config('SET', 'maxmemory', String(used * 4));
+        expect(await queue.ping()).toEqual({});
+      } finally {
+        await admin.config('SET', 'maxmemory', '0');
+        admin.disconnect();
+      }
+    });
+
     it('When Redis runs out of memory during a batch of adds, then each add rejects, and adding them again adds every job once', async () => {
       port = createBullQueuePort(portOptions(server.url, 'oom'));
       const queue = port.queue<{ blob: string }>('oom');

@@ -15,6 +15,7 @@
  *   warns when it does not.
  */
 import Bull from 'bull';
+import type Redis from 'ioredis';
 import { PermanentJobError } from '../errors/permanent-job-error';
 import { errorMessage } from '../errors/system-error';
 import { BullAddBatcher, MAX_BATCH } from './bull-add-batch';
@@ -261,22 +262,10 @@ class BullJobQueue<T> implements JobQueue<T> {
   async ping(): Promise<QueueHealth> {
     const redis = this.connections.commands();
     await within(redis.ping(), PING_TIMEOUT_MS, 'Redis did not answer PING within 2 s');
-    let policy: string | undefined;
-    try {
-      const reply = await within(
-        redis.config('GET', 'maxmemory-policy'),
-        PING_TIMEOUT_MS,
-        'no reply',
-      );
-      policy = Array.isArray(reply) ? String(reply[1]) : undefined;
-    } catch {
-      // Managed Redis services often disable CONFIG; nothing to check then.
-      return {};
-    }
-    if (policy === undefined || policy === 'noeviction') return {};
-    return {
-      warning: `Redis maxmemory-policy is ${policy}: set it to noeviction, or Redis may evict queued jobs`,
-    };
+    const warnings = (await Promise.all([policyWarning(redis), memoryWarning(redis)])).filter(
+      (warning): warning is string => warning !== undefined,
+    );
+    return warnings.length > 0 ? { warning: warnings.join('; ') } : {};
   }
 
   close(): Promise<void> {
@@ -318,4 +307,42 @@ function firstDueAt(job: Bull.Job<unknown>): number {
 function toJobState(state: Bull.JobStatus | 'stuck'): JobState {
   // 'stuck' is a job between lists (being moved); 'paused' waits for a paused queue.
   return state === 'paused' || state === 'stuck' ? 'waiting' : state;
+}
+
+/** How full Redis may get before ping warns: a full Redis refuses new jobs. */
+const FULL_WARNING_SHARE = 0.9;
+
+/** A warning when Redis may evict keys (each an evicted job); none when CONFIG is not allowed. */
+async function policyWarning(redis: Redis): Promise<string | undefined> {
+  let policy: string | undefined;
+  try {
+    const reply = await within(
+      redis.config('GET', 'maxmemory-policy'),
+      PING_TIMEOUT_MS,
+      'no reply',
+    );
+    policy = Array.isArray(reply) ? String(reply[1]) : undefined;
+  } catch {
+    // Managed Redis services often disable CONFIG; nothing to check then.
+    return undefined;
+  }
+  if (policy === undefined || policy === 'noeviction') return undefined;
+  return `Redis maxmemory-policy is ${policy}: set it to noeviction, or Redis may evict queued jobs`;
+}
+
+/** A warning when Redis is nearly at its maxmemory, where it refuses new jobs. */
+async function memoryWarning(redis: Redis): Promise<string | undefined> {
+  let info: string;
+  try {
+    info = await within(redis.info('memory'), PING_TIMEOUT_MS, 'no reply');
+  } catch {
+    return undefined;
+  }
+  const field = (name: string): number =>
+    Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1]);
+  const used = field('used_memory');
+  const max = field('maxmemory');
+  if (!(max > 0) || !(used >= max * FULL_WARNING_SHARE)) return undefined;
+  const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `Redis is ${Math.round((used / max) * 100)}% full (${mb(used)} of maxmemory ${mb(max)}): once full it refuses new jobs, and outcome emails wait to be queued until it has room`;
 }
