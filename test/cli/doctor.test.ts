@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Redis from 'ioredis';
 import { commands } from '../../src/cli/commands';
 import { runCli as runCliInProcess } from '../../src/cli/run-cli';
 import type { Finding } from '../../src/doctor/finding';
@@ -535,6 +536,27 @@ endpoints:
       ]);
       expect(code).toBe(0);
     } finally {
+      await healthy.stop();
+    }
+  });
+
+  it('When Redis is nearly at its maxmemory, then redis warns how full it is', async () => {
+    const healthy = await TestRedisServer.start();
+    const admin = new Redis(healthy.url);
+    try {
+      const used = Number(/used_memory:(\d+)/.exec(await admin.info('memory'))?.[1]);
+      await admin.config('SET', 'maxmemory', String(Math.round(used / 0.95)));
+      const { lines, code } = await redisLines(healthy.url);
+      expect(lines).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^warn  redis  127.0.0.1:${healthy.port} Redis is \\d+% full \\(.* MB of maxmemory .* MB\\); raise maxmemory or free memory: once full, Redis refuses new outcome emails$`,
+          ),
+        ),
+      ]);
+      expect(code).toBe(1);
+    } finally {
+      admin.disconnect();
       await healthy.stop();
     }
   });

@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { errorMessage } from '../../shared/errors/system-error';
+import { nearlyFull } from '../../shared/queue/redis-memory';
 import type { DoctorCheck } from '../check';
 import { fail, ok, warn, type Finding } from '../finding';
 
@@ -7,7 +8,8 @@ const CHECK = 'redis';
 
 /**
  * REDIS_URL: reachable, the password accepted, `maxmemory-policy noeviction` (bull's jobs are
- * plain keys: any other policy may evict a queued outcome email under memory pressure).
+ * plain keys: any other policy may evict a queued outcome email under memory pressure), and not
+ * nearly at its maxmemory (where, with noeviction, it refuses new jobs).
  */
 export function redisCheck(redisUrl: string): DoctorCheck {
   const url = new URL(redisUrl);
@@ -62,6 +64,16 @@ async function inspect(client: Redis, target: string): Promise<Finding[]> {
         CHECK,
         `${target} maxmemory-policy is ${policy ?? 'unset'}`,
         'set noeviction or queued emails can be evicted',
+      ),
+    ];
+  }
+  const full = nearlyFull(await client.info('memory'));
+  if (full !== undefined) {
+    return [
+      warn(
+        CHECK,
+        `${target} ${full}`,
+        'raise maxmemory or free memory: once full, Redis refuses new outcome emails',
       ),
     ];
   }

@@ -40,6 +40,7 @@ import type {
   QueueHealth,
   QueuePort,
 } from './queue-port';
+import { nearlyFull } from './redis-memory';
 import { settleWithin, within } from './settle-within';
 
 /** Timings of bull's worker; tests shorten them. */
@@ -309,9 +310,6 @@ function toJobState(state: Bull.JobStatus | 'stuck'): JobState {
   return state === 'paused' || state === 'stuck' ? 'waiting' : state;
 }
 
-/** How full Redis may get before ping warns: a full Redis refuses new jobs. */
-const FULL_WARNING_SHARE = 0.9;
-
 /** A warning when Redis may evict keys (each an evicted job); none when CONFIG is not allowed. */
 async function policyWarning(redis: Redis): Promise<string | undefined> {
   let policy: string | undefined;
@@ -332,17 +330,14 @@ async function policyWarning(redis: Redis): Promise<string | undefined> {
 
 /** A warning when Redis is nearly at its maxmemory, where it refuses new jobs. */
 async function memoryWarning(redis: Redis): Promise<string | undefined> {
-  let info: string;
+  let full: string | undefined;
   try {
-    info = await within(redis.info('memory'), PING_TIMEOUT_MS, 'no reply');
+    full = nearlyFull(await within(redis.info('memory'), PING_TIMEOUT_MS, 'no reply'));
   } catch {
     return undefined;
   }
-  const field = (name: string): number =>
-    Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1]);
-  const used = field('used_memory');
-  const max = field('maxmemory');
-  if (!(max > 0) || !(used >= max * FULL_WARNING_SHARE)) return undefined;
-  const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  return `Redis is ${Math.round((used / max) * 100)}% full (${mb(used)} of maxmemory ${mb(max)}): once full it refuses new jobs, and outcome emails wait to be queued until it has room`;
+  return (
+    full &&
+    `${full}: once full it refuses new jobs, and outcome emails wait to be queued until it has room`
+  );
 }
