@@ -1,7 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../shared/errors/app-error';
-import { timingSafeEqual } from 'node:crypto';
-import { secretDigest, secretMatcher } from '../shared/security/constant-time';
+import { digestMatcher, secretDigest, secretMatcher } from '../shared/security/constant-time';
 import type { ServerConfig } from '../shared/config/server-schema';
 
 /** Who called: which configured credential matched. */
@@ -33,7 +32,7 @@ type Matcher = (req: Request, header: string | undefined) => ApiPrincipal | unde
 function basicMatcher(auth: AuthConfig): Matcher {
   const creds = auth.basic.map((c) => ({
     name: c.username,
-    pair: secretDigest(`${c.username}:${c.password}`),
+    pair: digestMatcher(`${c.username}:${c.password}`),
   }));
   return (_req, header) => {
     const pair = header === undefined ? undefined : basicPair(header);
@@ -42,7 +41,7 @@ function basicMatcher(auth: AuthConfig): Matcher {
     // Every credential is compared, so timing does not tell which one (or which part) was wrong.
     let found: ApiPrincipal | undefined;
     for (const cred of creds) {
-      if (timingSafeEqual(given, cred.pair)) found ??= { method: 'basic', name: cred.name };
+      if (cred.pair(given)) found ??= { method: 'basic', name: cred.name };
     }
     return found;
   };
