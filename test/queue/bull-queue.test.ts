@@ -166,6 +166,100 @@ if (redisUrl) {
       }
     });
 
+    it("When the port's worker runs a job, then Redis holds what bull's own worker writes for it", async () => {
+      const redis = new Redis(redisUrl);
+      const bull = new Bull<{ n: number }>('worker-layout-bull', redisUrl, {
+        prefix,
+        settings: { lockDuration: TEST_TIMINGS.lockDurationMs },
+      });
+      const queue = open().queue<{ n: number }>('worker-layout');
+      const keyOf = (name: string, id: string) => `${prefix}:${name}:${id}`;
+      // What a running job looks like in Redis: its lock, the active list, its hash.
+      const whileRunning = async (name: string, id: string) => ({
+        lock: await redis.pttl(keyOf(name, `${id}:lock`)),
+        active: await redis.lrange(keyOf(name, 'active'), 0, -1),
+        processedOn: (await redis.hget(keyOf(name, id), 'processedOn')) !== null,
+      });
+      try {
+        const seen: Record<string, Awaited<ReturnType<typeof whileRunning>>> = {};
+        queue.process(async (job) => {
+          seen.ours = await whileRunning('worker-layout', job.id);
+        });
+        void bull.process(async (job) => {
+          seen.bull = await whileRunning('worker-layout-bull', String(job.id));
+        });
+        await queue.add({ n: 1 }, { jobId: 'job', delayMs: 200, attempts: 3 });
+        await bull.add({ n: 1 }, { jobId: 'job', delay: 200, attempts: 3 });
+        const completed = (name: string) => redis.zscore(keyOf(name, 'completed'), 'job');
+        await waitFor('both jobs to complete', async () =>
+          (await Promise.all([completed('worker-layout'), completed('worker-layout-bull')])).every(
+            (score) => score !== null,
+          ),
+        );
+
+        for (const running of [seen.ours, seen.bull]) {
+          expect(running?.lock).toBeGreaterThan(0);
+          expect(running?.lock).toBeLessThanOrEqual(TEST_TIMINGS.lockDurationMs);
+          expect(running?.active).toEqual(['job']);
+          expect(running?.processedOn).toBe(true);
+        }
+        const finished = async (name: string) => {
+          const { timestamp, processedOn, finishedOn, opts, ...rest } = await redis.hgetall(
+            keyOf(name, 'job'),
+          );
+          const times = [timestamp, processedOn, finishedOn].map(Number);
+          return {
+            rest,
+            ordered: times.every((t, i) => Number.isFinite(t) && (i === 0 || t >= times[i - 1]!)),
+            lock: await redis.exists(keyOf(name, 'job:lock')),
+            active: await redis.llen(keyOf(name, 'active')),
+            delayed: await redis.zcard(keyOf(name, 'delayed')),
+            stalled: await redis.sismember(keyOf(name, 'stalled'), 'job'),
+            opts: Object.keys(JSON.parse(opts ?? '{}') as object).length > 0,
+          };
+        };
+        const ours = await finished('worker-layout');
+        expect(ours).toEqual({ ...(await finished('worker-layout-bull')), opts: true });
+        expect(ours).toMatchObject({ ordered: true, lock: 0, active: 0, delayed: 0, stalled: 0 });
+      } finally {
+        redis.disconnect();
+        await bull.close();
+      }
+    });
+
+    it('When a job runs longer than its lock, then the worker renews the lock and the job runs once', async () => {
+      const queue = open().queue<{ n: number }>('long-job');
+      let runs = 0;
+      queue.process(async () => {
+        runs += 1;
+        await sleep(TEST_TIMINGS.lockDurationMs * 3);
+      });
+
+      await queue.add({ n: 1 }, { jobId: 'long', delayMs: 0 });
+      await waitFor(
+        'the job to complete',
+        async () => (await queue.get('long'))?.state === 'completed',
+      );
+
+      expect(runs).toBe(1);
+    });
+
+    it('When a job due sooner is added while the worker waits for a later one, then it runs on time', async () => {
+      const queue = open().queue<{ n: number }>('earlier');
+      const ranAt = new Map<string, number>();
+      queue.process(async (job) => {
+        ranAt.set(job.id, Date.now());
+      });
+      await queue.add({ n: 1 }, { jobId: 'later', delayMs: 60_000 });
+      await sleep(300);
+
+      const dueAt = (await queue.add({ n: 2 }, { jobId: 'sooner', delayMs: 300 })).dueAt.getTime();
+      await waitFor('the sooner job to run', () => ranAt.has('sooner'), 5_000);
+
+      expect(ranAt.get('sooner')! - dueAt).toBeLessThan(2_000);
+      expect(ranAt.has('later')).toBe(false);
+    });
+
     it('When completed jobs outnumber the duplicate horizon, then the oldest are pruned and their ids can be added again', async () => {
       const port = createBullQueuePort({
         ...portOptions(redisUrl, prefix),

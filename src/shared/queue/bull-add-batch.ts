@@ -1,6 +1,6 @@
 import type Bull from 'bull';
 import type { ResolvedJobOptions } from './job-options';
-import { ADD_JOBS, addJobsHead } from './bull-internals';
+import { ADD_JOBS, ADD_JOBS_KEYS, runScript, scriptHead } from './bull-internals';
 import { type AddResult, JobJson } from './queue-port';
 
 /**
@@ -36,7 +36,7 @@ export class BullAddBatcher<T> {
     /** bull's job options for `options`, without the timestamp (added per job). */
     private readonly jobOptions: (options: ResolvedJobOptions) => Bull.JobOptions,
   ) {
-    this.head = addJobsHead(queue);
+    this.head = scriptHead(queue, ADD_JOBS_KEYS);
   }
 
   add(data: T | JobJson<T>, options: ResolvedJobOptions): Promise<AddResult> {
@@ -73,13 +73,7 @@ export class BullAddBatcher<T> {
     const { keys, args } = this.head;
     const jobArgs = adds.flatMap((add) => [add.jobId, ...add.args]);
     await this.queue.isReady();
-    const reply: unknown = await this.queue.client.eval(
-      ADD_JOBS,
-      keys.length,
-      ...keys,
-      ...args,
-      ...jobArgs,
-    );
+    const reply = await runScript(this.queue.client, ADD_JOBS, keys, [...args, ...jobArgs]);
     if (!Array.isArray(reply) || reply.length !== adds.length) {
       throw new Error('unexpected reply from the add script');
     }

@@ -4,8 +4,10 @@
  * - A job's bull id is its `jobId`, so a second add with the same id adds nothing for as long as
  *   the first job is kept: while delayed, waiting or active, when failed (kept until retried), and
  *   once completed for the duplicate horizon KEEP_COMPLETED (7 days, last 50,000 per queue). The
- *   horizon is the worker's, not written into every job: the worker sets it on each job it
- *   completes, as the add would have, which keeps ~50 bytes out of each job's hash.
+ *   horizon is the worker's, not written into every job (which keeps ~50 bytes out of each job's
+ *   hash): it prunes the completed set as it completes jobs, as bull does with removeOnComplete.
+ * - The worker is bull's, for batches (BullWorker): bull's layout, locks, stalled check, retries
+ *   and failed set, with one script call to take many jobs and one to complete many.
  * - Retries use bull's exponential backoff; PermanentJobError discards the job's remaining
  *   attempts, so it fails at once. Failed jobs are kept and visible.
  * - Delivery is at least once: a worker that dies mid-job leaves it locked; when the lock expires
@@ -16,11 +18,10 @@
  */
 import Bull from 'bull';
 import type Redis from 'ioredis';
-import { PermanentJobError } from '../errors/permanent-job-error';
-import { errorMessage } from '../errors/system-error';
 import { BullAddBatcher, MAX_BATCH } from './bull-add-batch';
 import { BullConnections } from './bull-connections';
-import { EXISTS_EACH, guardWorkerName } from './bull-internals';
+import { EXISTS_EACH, runScript } from './bull-internals';
+import { BullWorker, type TakenJob } from './bull-worker';
 import {
   assertConcurrency,
   assertQueueName,
@@ -107,11 +108,11 @@ export function createBullQueuePort(options: BullQueueOptions): BullQueuePort {
       },
     });
     queue.on('error', onError);
-    guardWorkerName(queue);
-    const keep = options.keepCompleted ?? KEEP_COMPLETED;
     return new BullJobQueue(name, queue, connections, {
       closeTimeoutMs: options.closeTimeoutMs ?? 10_000,
-      removeOnComplete: { age: keep.ageMs / 1000, count: keep.count },
+      keepCompleted: options.keepCompleted ?? KEEP_COMPLETED,
+      lockDurationMs: timings.lockDurationMs,
+      retryDelayMs: timings.retryProcessDelayMs,
       onError,
     });
   };
@@ -141,7 +142,7 @@ export function createBullQueuePort(options: BullQueueOptions): BullQueuePort {
 
 class BullJobQueue<T> implements JobQueue<T> {
   private readonly adder: BullAddBatcher<T>;
-  private processing = false;
+  private worker: BullWorker<T> | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -150,8 +151,10 @@ class BullJobQueue<T> implements JobQueue<T> {
     private readonly connections: BullConnections,
     private readonly settings: {
       closeTimeoutMs: number;
-      /** bull's retention of completed jobs, set by the worker on each job it completes. */
-      removeOnComplete: { age: number; count: number };
+      /** bull's retention of completed jobs (removeOnComplete), applied by the worker. */
+      keepCompleted: { ageMs: number; count: number };
+      lockDurationMs: number;
+      retryDelayMs: number;
       onError: (error: unknown) => void;
     },
   ) {
@@ -170,25 +173,19 @@ class BullJobQueue<T> implements JobQueue<T> {
 
   process(handler: JobHandler<T>, options: { concurrency?: number } = {}): void {
     if (this.closing) throw new Error(`queue ${this.name} is closed`);
-    if (this.processing) throw new Error(`queue ${this.name}: process was called already`);
+    if (this.worker) throw new Error(`queue ${this.name}: process was called already`);
     const concurrency = options.concurrency ?? 1;
     assertConcurrency(concurrency);
-    this.processing = true;
-    const { removeOnComplete, onError } = this.settings;
-    // Resolves only when the queue closes; a rejection is a worker that could not start.
-    this.bull
-      .process(concurrency, async (job: Bull.Job<T>) => {
-        try {
-          await handler(jobContext(job));
-          // Read by bull as it completes the job (Job#moveToCompleted), once this resolves.
-          job.opts.removeOnComplete = removeOnComplete;
-        } catch (error) {
-          if (error instanceof PermanentJobError) await job.discard();
-          // bull records `error.message`; anything thrown that is not an Error would leave it blank.
-          throw error instanceof Error ? error : new Error(errorMessage(error));
-        }
-      })
-      .catch(onError);
+    const { keepCompleted, lockDurationMs, retryDelayMs, onError } = this.settings;
+    this.worker = new BullWorker(this.bull, (job) => handler(jobContext(job)), {
+      concurrency,
+      lockDurationMs,
+      retryDelayMs,
+      keepCompleted,
+      onError,
+    });
+    // A rejection is a worker that could not start (Redis gone before it did).
+    this.worker.start().catch(onError);
   }
 
   async known(jobIds: readonly string[]): Promise<Set<string>> {
@@ -196,7 +193,7 @@ class BullJobQueue<T> implements JobQueue<T> {
     for (let start = 0; start < jobIds.length; start += MAX_BATCH) {
       const ids = jobIds.slice(start, start + MAX_BATCH);
       const keys = ids.map((jobId) => this.bull.toKey(jobId));
-      const found: unknown = await this.bull.client.eval(EXISTS_EACH, keys.length, ...keys);
+      const found = await runScript(this.bull.client, EXISTS_EACH, keys, []);
       if (!Array.isArray(found)) throw new Error('unexpected reply to the existence check');
       ids.forEach((jobId, index) => {
         if (found[index] === 1) known.add(jobId);
@@ -275,10 +272,14 @@ class BullJobQueue<T> implements JobQueue<T> {
   }
 
   private async shutDown(): Promise<void> {
-    if (this.processing) {
-      // Stop fetching, then give the jobs in flight their bounded time to finish and be recorded.
+    const { worker } = this;
+    if (worker) {
+      // Stop taking jobs (the local pause interrupts the worker's blocking call), then give the
+      // jobs in flight their bounded time to finish and be recorded.
+      worker.stop();
       await this.bull.pause(true, true).catch(this.settings.onError);
-      await settleWithin(this.bull.whenCurrentJobsFinished(), this.settings.closeTimeoutMs);
+      await settleWithin(worker.whenIdle(), this.settings.closeTimeoutMs);
+      worker.close();
     }
     // Waits for nothing now: what still runs is let go. Its lock lapses, and a worker (here after
     // a restart, or another process) runs it again.
@@ -292,12 +293,12 @@ class BullJobQueue<T> implements JobQueue<T> {
   }
 }
 
-function jobContext<T>(job: Bull.Job<T>): JobContext<T> {
+function jobContext<T>(job: TakenJob<T>): JobContext<T> {
   return {
-    id: String(job.id),
+    id: job.id,
     data: job.data,
     attempt: job.attemptsMade + 1,
-    dueAt: new Date(firstDueAt(job)),
+    dueAt: new Date(job.timestamp + job.delayMs),
   };
 }
 
