@@ -40,6 +40,11 @@ export interface BullWorkerSettings {
 const DRAIN_DELAY_SECONDS = 5;
 /** Jobs per completion or lock-renewal call. */
 const MAX_BATCH = 1_000;
+/**
+ * The longest the worker sleeps towards a delayed job before it looks again (a timer cannot be
+ * set beyond ~24.8 days, and a job may be delayed longer).
+ */
+const MAX_SLEEP_MS = 60_000;
 
 /** What of a bull queue the worker uses that bull's typings leave out. */
 interface BullWorkerInternals {
@@ -108,6 +113,8 @@ export class BullWorker<T> {
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly lockTimer: NodeJS.Timeout;
   private completions: Completion[] = [];
+  /** The subscriber connection, once the worker listens on it. */
+  private subscriber: Redis | undefined;
 
   constructor(
     private readonly bull: Bull.Queue<T>,
@@ -123,10 +130,12 @@ export class BullWorker<T> {
   /** Starts taking jobs: after bull's check for jobs a dead worker left, as bull's `process`. */
   async start(): Promise<void> {
     await this.bull.isReady();
-    const subscriber = this.internals.eclient;
-    subscriber.on('message', this.onMessage);
-    await subscriber.subscribe(String(this.keys.delayed));
+    if (this.stopped) return;
+    this.subscriber = this.internals.eclient;
+    this.subscriber.on('message', this.onMessage);
+    await this.subscriber.subscribe(String(this.keys.delayed));
     await this.internals.moveUnlockedJobsToWait();
+    if (this.stopped) return;
     this.internals.startMoveUnlockedJobsToWait();
     this.pump();
   }
@@ -140,7 +149,7 @@ export class BullWorker<T> {
     if (this.due) clearTimeout(this.due.timer);
     this.due = undefined;
     clearTimeout(this.retryTimer);
-    this.internals.eclient.removeListener('message', this.onMessage);
+    this.subscriber?.removeListener('message', this.onMessage);
   }
 
   /** Resolves once every job taken has run and its outcome is written. */
@@ -173,7 +182,7 @@ export class BullWorker<T> {
         this.due = undefined;
         this.pump();
       },
-      Math.max(0, dueAt - Date.now()),
+      Math.min(MAX_SLEEP_MS, Math.max(0, dueAt - Date.now())),
     );
     this.due = { at: dueAt, timer };
   }
@@ -314,7 +323,7 @@ export class BullWorker<T> {
 
   /** Waits on the wait list for a job added with no delay; one such call at a time. */
   private block(): void {
-    if (this.blocked || this.stopped) return;
+    if (this.blocked || this.stopped || this.internals.paused) return;
     this.blocked = true;
     const { wait, active } = this.keys;
     this.internals.bclient.brpoplpush(String(wait), String(active), DRAIN_DELAY_SECONDS).then(
@@ -386,6 +395,7 @@ export class BullWorker<T> {
   /** Renews the locks of every job taken and not finished (bull's extendLock, for all at once). */
   private async renewLocks(): Promise<void> {
     const ids = [...this.locks];
+    if (ids.length === 0) return;
     const { keys, args } = scriptHead(this.bull, EXTEND_LOCKS_KEYS);
     for (let start = 0; start < ids.length; start += MAX_BATCH) {
       const batch = ids.slice(start, start + MAX_BATCH);
