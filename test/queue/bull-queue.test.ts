@@ -260,6 +260,36 @@ if (redisUrl) {
       expect(ranAt.has('later')).toBe(false);
     });
 
+    it('When a job is added while every slot is busy, then it waits for a free slot and runs once', async () => {
+      const queue = open().queue<{ n: number }>('busy');
+      const runs: string[] = [];
+      let running = 0;
+      let most = 0;
+      queue.process(
+        async (job) => {
+          running += 1;
+          most = Math.max(most, running);
+          runs.push(job.id);
+          if (job.id === 'first') await sleep(600);
+          running -= 1;
+        },
+        { concurrency: 1 },
+      );
+      // Idle, the worker waits on the wait list; the delayed job fills its one slot by its timer.
+      await sleep(200);
+      await queue.add({ n: 1 }, { jobId: 'first', delayMs: 200 });
+      await waitFor('the first job to start', () => runs.includes('first'));
+      await queue.add({ n: 2 }, { jobId: 'second', delayMs: 0 });
+
+      await waitFor(
+        'the second job to complete',
+        async () => (await queue.get('second'))?.state === 'completed',
+      );
+
+      expect(runs).toEqual(['first', 'second']);
+      expect(most).toBe(1);
+    });
+
     it('When completed jobs outnumber the duplicate horizon, then the oldest are pruned and their ids can be added again', async () => {
       const port = createBullQueuePort({
         ...portOptions(redisUrl, prefix),
