@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Datastore from '@seald-io/nedb';
 import { EmbeddedStore, toNedbQuery } from '../../src/shared/store/embedded-store';
+import { appendLinesAtOnce } from '../../src/shared/store/nedb-internals';
+import type { RawDocument } from '../../src/shared/store/store-guards';
 import type { StoredDocument } from '../../src/shared/store/store-port';
 import { describeStoreContract } from '../contract/store-contract';
 
@@ -207,6 +209,33 @@ describe('embedded store', () => {
       expect(reread.map((doc) => doc.id)).toEqual(['n1', 'n2']);
       expect((reread[0]?.at as { when: unknown }).when).toEqual(when);
       expect(reread[1]?.seen).toEqual([when]);
+    });
+
+    it('When nedb compacts the datafile between appends, then later appends land in the new file', async () => {
+      const filename = path.join(dir, 'raw.db');
+      const db = new Datastore<RawDocument>({ filename });
+      await db.loadDatabaseAsync();
+      appendLinesAtOnce(db);
+      await db.insertAsync({ _id: 'a', n: 1 });
+      await db.updateAsync({ _id: 'a' }, { $set: { n: 2 } });
+      // A compaction writes a new file and renames it over the one the appends' handle is on.
+      await db.compactDatafileAsync();
+      await db.insertAsync({ _id: 'b', n: 3 });
+      await db.updateAsync({ _id: 'a' }, { $set: { n: 4 } });
+
+      const lines = fs.readFileSync(filename, 'utf8').trim().split('\n');
+      expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([
+        { _id: 'a', n: 2 },
+        { _id: 'b', n: 3 },
+        { _id: 'a', n: 4 },
+      ]);
+      await db.compactDatafileAsync();
+      const reloaded = new Datastore<RawDocument>({ filename });
+      await reloaded.loadDatabaseAsync();
+      expect(await reloaded.findAsync({}).sort({ _id: 1 })).toEqual([
+        { _id: 'a', n: 4 },
+        { _id: 'b', n: 3 },
+      ]);
     });
 
     it('When a crash left a temporary blob file, then open removes it and the blobs are intact', async () => {

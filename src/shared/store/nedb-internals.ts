@@ -11,9 +11,9 @@
  * changed in memory as nedb's `update` would change it, all appended with a single write. And
  * nedb builds each append a line at a time (a string `+=` and an await per document, and a
  * JSON.stringify that calls a function on every key to find Dates): `appendLinesAtOnce` writes the
- * same lines, built at once.
+ * same lines, built at once, to a file handle kept open between compactions.
  */
-import { appendFile } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import Datastore from '@seald-io/nedb';
 import type { RawDocument } from './store-guards';
 
@@ -45,6 +45,8 @@ interface PersistenceInternals {
   modes: { fileMode: number };
   /** Appends the documents' lines (nedb's own: one `serialize(doc)` and a newline each). */
   persistNewStateAsync(docs: RawDocument[]): Promise<void>;
+  /** Rewrites the datafile from memory (a compaction): a new file, renamed over the old one. */
+  persistCachedDatabaseAsync(): Promise<void>;
 }
 
 interface NedbModel {
@@ -141,18 +143,48 @@ const datafileLine = (doc: RawDocument): string =>
   `${holdsDate(doc) ? serialize(doc) : JSON.stringify(doc)}\n`;
 
 /**
- * Makes a datastore append its writes' lines built at once: the same lines nedb's own append
- * writes, for a datastore opened without an afterSerialization hook (which this would skip).
+ * Makes a datastore append its writes' lines built at once, to a file handle it keeps open: the
+ * same lines nedb's own append writes (for a datastore opened without an afterSerialization hook,
+ * which this would skip), without nedb's open and close around each append. nedb rewrites the
+ * datafile when it compacts (a new file renamed over the old one) and both run in its queue, one
+ * at a time: the handle is let go after each compaction (and after a failed append), and the next
+ * append opens the file again. The store's close compacts, so it leaves no handle open.
  */
 export function appendLinesAtOnce(db: Datastore<RawDocument>): void {
   const persistence = internals(db).persistence;
   const { filename, modes } = persistence;
-  if (typeof filename !== 'string' || typeof modes?.fileMode !== 'number') {
-    throw new Error('@seald-io/nedb: a Datastore persistence has no filename or file mode');
+  const compact = persistence.persistCachedDatabaseAsync;
+  if (
+    typeof filename !== 'string' ||
+    typeof modes?.fileMode !== 'number' ||
+    typeof compact !== 'function'
+  ) {
+    throw new Error(
+      '@seald-io/nedb: a Datastore persistence has no filename, file mode or compaction',
+    );
   }
+  let handle: FileHandle | undefined;
+  const letGo = async (): Promise<void> => {
+    const held = handle;
+    handle = undefined;
+    await held?.close();
+  };
   persistence.persistNewStateAsync = async (docs) => {
     if (persistence.inMemoryOnly || docs.length === 0) return;
     const lines = docs.map(datafileLine).join('');
-    await appendFile(filename, lines, { encoding: 'utf8', mode: modes.fileMode });
+    try {
+      handle ??= await open(filename, 'a', modes.fileMode);
+      await handle.appendFile(lines, 'utf8');
+    } catch (error) {
+      await letGo().catch(() => undefined);
+      throw error;
+    }
+  };
+  persistence.persistCachedDatabaseAsync = async () => {
+    try {
+      await compact.call(persistence);
+    } finally {
+      await letGo();
+    }
   };
 }
