@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CountryCode } from 'libphonenumber-js';
 import type { CrmConfig } from '../shared/config/crm-schema';
 import { notFound, unprocessable } from '../shared/errors/app-error';
+import { DuplicateKeyError } from '../shared/errors/duplicate-key-error';
 import { newId } from '../shared/ids';
 import type { Collection, Filter, Store, StoredDocument } from '../shared/store/store-port';
 import { customDataFields } from './custom-data';
@@ -228,14 +229,24 @@ export class CrmService {
 
   // Comments
 
-  async addComment(recordId: string, body: unknown): Promise<Entity> {
+  /**
+   * Adds a comment to a record. With `once`, the comment gets that id and is added only once: a
+   * second call with the same id (a retry, or a race) finds it there and adds nothing.
+   */
+  async addComment(recordId: string, body: unknown, once?: { id: string }): Promise<Entity> {
     await this.records.get(recordId);
     const { set } = mapFields(
       unwrapBody(body, this.comments.fields),
       this.comments.fields,
       'create',
     );
-    return this.comments.create({ ...set, recordId });
+    if (!once) return this.comments.create({ ...set, recordId });
+    try {
+      return await this.comments.create({ ...set, recordId, id: once.id });
+    } catch (err) {
+      if (!(err instanceof DuplicateKeyError)) throw err;
+      return this.comments.get(once.id);
+    }
   }
 
   async listComments(recordId: string, query: ListQuery): Promise<Page<Entity>> {

@@ -198,10 +198,14 @@ export class SessionsService {
     } catch (err) {
       if (!(err instanceof DuplicateKeyError)) throw err;
       // Posted before (or twice at once): the first one kept it and did the work, unless it
-      // stopped between keeping the session and adding its job, so that is added if missing.
+      // stopped between keeping the session and adding its job, or before it noted the record
+      // update, so those are done if missing (the record's comment is added once whatever).
       const kept = await this.get(key);
       await this.scheduleOrRearmLater(kept);
-      return this.result(kept, true);
+      if (kept.record !== undefined || !record) return this.result(kept, true);
+      const recordNote = await this.updateRecord(key, record);
+      await this.sessions.update(key, { record: recordNote });
+      return this.result({ ...kept, record: recordNote }, true);
     }
     await this.scheduleOrRearmLater(doc);
     const recordNote = record && (await this.updateRecord(key, record));
@@ -368,13 +372,14 @@ export class SessionsService {
 
   /**
    * The session's record in the built-in CRM (out_ticket_id): its status through the
-   * session-status map and one summary comment. Done once, when the session first arrives.
+   * session-status map and one summary comment, whose id is the session's (`chat-73522-summary`),
+   * so doing it again after a crash, or twice at once, leaves one.
    */
   private async updateRecord(key: string, record: RecordUpdate): Promise<string> {
     const { crm } = this.options;
     try {
       await crm.updateRecord(record.id, { status: record.status });
-      await crm.addComment(record.id, { body: record.summary });
+      await crm.addComment(record.id, { body: record.summary }, { id: `${key}-summary` });
       return `record ${record.id} updated`;
     } catch (err) {
       if (!(err instanceof AppError)) throw err;

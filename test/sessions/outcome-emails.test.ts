@@ -246,6 +246,37 @@ describe('Sessions: validation and the record they name', () => {
     expect(comments.body.data[0].body).toContain('CSAT rating: 5/5');
   });
 
+  test('When the process stopped after keeping a session but before updating its record, then posting it again updates the record, once', async () => {
+    const account = await t.api.post('/api/v1/accounts').send({ name: 'Vesper Lynd' });
+    const record = await t.api
+      .post('/api/v1/records')
+      .send({ contactId: account.body.data.id, subject: 'Chat' });
+    const recordId = record.body.data.id as string;
+    const session = finishedChat({ id: 558, out_ticket_id: recordId });
+    // What the first POST left: the session kept, its email planned, the record not touched.
+    await t.store.collection<SessionDoc>('sessions').insert({
+      id: 'chat-558',
+      kind: 'chat',
+      status: 'finished',
+      receivedAt: new Date().toISOString(),
+      payload: JSON.stringify(session),
+      email: { state: 'none', reason: 'not part of this test' },
+    });
+
+    const retries = await Promise.all(
+      [1, 2, 3].map(() => t.api.post('/api/v1/sessions').send(session)),
+    );
+
+    for (const res of retries) {
+      expect(res.body).toMatchObject({ duplicate: true, record: `record ${recordId} updated` });
+    }
+    expect((await t.api.get(`/api/v1/records/${recordId}`)).body.data.status).toBe('solved');
+    const comments = await t.api.get(`/api/v1/records/${recordId}/comments`);
+    expect(comments.body.data).toHaveLength(1);
+    expect(comments.body.data[0].body).toMatch(/^Chat 558 finished\n/);
+    expect((await t.app.sessions.get('chat-558')).record).toBe(`record ${recordId} updated`);
+  });
+
   test('When the named record does not exist, then the session is still accepted and the answer says so', async () => {
     const res = await t.api
       .post('/api/v1/sessions')
