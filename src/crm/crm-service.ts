@@ -227,6 +227,17 @@ export class CrmService {
       : null;
   }
 
+  /** The account's record made for a platform session (its `sessionId`), open or not. */
+  async sessionRecord(accountId: string, sessionId: string): Promise<Entity | null> {
+    const found = await this.records.collection.findOne({
+      and: [
+        { field: 'accountId', op: 'eq', value: accountId },
+        { field: 'sessionId', op: 'eq', value: sessionId },
+      ],
+    });
+    return found ? publicView(found) : null;
+  }
+
   // Comments
 
   /**
@@ -260,10 +271,18 @@ export class CrmService {
 
   // Attachments
 
-  async addAttachment(recordId: string, file: NewAttachment): Promise<Attachment> {
+  /**
+   * Attaches a file to a record. With `once`, the attachment gets that id and is added only once:
+   * a second call with the same id finds it there and adds nothing.
+   */
+  async addAttachment(
+    recordId: string,
+    file: NewAttachment,
+    once?: { id: string },
+  ): Promise<Attachment> {
     await this.records.get(recordId);
     const attachment: Attachment = {
-      id: newId(),
+      id: once?.id ?? newId(),
       recordId,
       filename: file.filename,
       contentType: file.contentType,
@@ -276,7 +295,14 @@ export class CrmService {
       filename: file.filename,
       contentType: file.contentType,
     });
-    return this.attachments.insert(attachment);
+    try {
+      return await this.attachments.insert(attachment);
+    } catch (err) {
+      const kept =
+        once && err instanceof DuplicateKeyError && (await this.attachments.findById(once.id));
+      if (!kept) throw err;
+      return kept;
+    }
   }
 
   async listAttachments(recordId: string): Promise<Attachment[]> {

@@ -9,6 +9,15 @@ import type { Collection, Store, StoredDocument } from '../shared/store/store-po
 import { checkedSession, type PlatformSession, sessionKey } from './session-schema';
 import { sessionSummary } from './session-summary';
 
+/**
+ * How long an email may stay "processing" before it is taken for abandoned (its process stopped
+ * half-way) and applied again when it comes again: far longer than applying one takes.
+ */
+const ABANDONED_AFTER_MS = 5 * 60_000;
+
+const abandoned = (doc: InboundDoc | null, now: number): boolean =>
+  doc?.state === 'processing' && now - Date.parse(doc.receivedAt) > ABANDONED_AFTER_MS;
+
 interface InboundDoc extends StoredDocument {
   state: 'processing' | 'done';
   receivedAt: string;
@@ -84,13 +93,21 @@ export class InboundEmailService {
     } catch (err) {
       if (!(err instanceof DuplicateKeyError)) throw err;
       const done = await this.applied.findById(key);
-      return {
+      if (!abandoned(done, Date.now())) {
+        return {
+          session: key,
+          duplicate: true,
+          accountId: done?.accountId,
+          recordId: done?.recordId,
+          actions: [],
+        };
+      }
+      // A process stopped while applying it: applied again, each step once (the record it may
+      // have made is found by the session, the comment and the transcript have the session's ids).
+      await this.applied.update(key, { receivedAt: new Date().toISOString() });
+      this.logger.warn('outcome email left half-applied by a stopped process: applying it again', {
         session: key,
-        duplicate: true,
-        accountId: done?.accountId,
-        recordId: done?.recordId,
-        actions: [],
-      };
+      });
     }
     try {
       const result = await this.apply(session, key, mail);
@@ -125,15 +142,23 @@ export class InboundEmailService {
         },
       );
     }
-    await this.crm.addComment(recordId, { body: sessionSummary(session) });
+    await this.crm.addComment(
+      recordId,
+      { body: sessionSummary(session) },
+      { id: `${key}-ingested-summary` },
+    );
     actions.push('summary comment added');
     const transcript = transcriptOf(mail, key);
     if (transcript) {
-      await this.crm.addAttachment(recordId, {
-        data: transcript.content,
-        filename: transcript.filename ?? `${key}.txt`,
-        contentType: transcript.contentType || 'text/plain',
-      });
+      await this.crm.addAttachment(
+        recordId,
+        {
+          data: transcript.content,
+          filename: transcript.filename ?? `${key}.txt`,
+          contentType: transcript.contentType || 'text/plain',
+        },
+        { id: `${key}-transcript` },
+      );
       actions.push(`${transcript.filename ?? 'transcript'} attached`);
     }
     return {
@@ -176,6 +201,9 @@ export class InboundEmailService {
     const menu = text(vars.MENU_PATH);
     const open = await this.crm.latestOpenRecord(account.id, menu);
     if (open) return open;
+    // Made for this session by an earlier attempt that stopped half-way (it may be closed now).
+    const made = await this.crm.sessionRecord(account.id, sessionKey(session));
+    if (made) return made;
     const created = await this.crm.createRecord({
       accountId: account.id,
       subject: text(vars.TICKET_SUBJECT),

@@ -75,6 +75,39 @@ describe('POST /api/v1/inbound-email', () => {
     ).toHaveLength(1);
   });
 
+  test('When a process stopped half-way through applying an email, then the email sent again is applied again, once', async () => {
+    await t.api.post('/api/v1/sessions').send(finishedChat({ id: 9002 }));
+    const outbox = asOutbox(t.mailer);
+    const entry = await eventually(
+      async () => (await outbox.list()).find((mail) => mail.subject.includes('9002')),
+      'the outcome email',
+    );
+    const raw = (await outbox.read(entry.id)) ?? Buffer.alloc(0);
+    const ingest = () =>
+      t.api.post('/api/v1/inbound-email').set('Content-Type', 'message/rfc822').send(raw);
+    const first = await ingest();
+    expect(first.status).toBe(201);
+    const applied = t.store.collection('inbound_sessions');
+
+    // Still being applied (by another request or process): the email is a duplicate.
+    await applied.update('chat-9002', {
+      state: 'processing',
+      receivedAt: new Date().toISOString(),
+    });
+    expect((await ingest()).body).toMatchObject({ duplicate: true });
+    // Left "processing" by a process that stopped after the record changed, long ago.
+    const longAgo = new Date(Date.now() - 10 * 60_000).toISOString();
+    await applied.update('chat-9002', { state: 'processing', receivedAt: longAgo });
+    const again = await ingest();
+
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ duplicate: false, recordId: first.body.recordId });
+    const recordId = first.body.recordId as string;
+    expect((await t.api.get(`/api/v1/records/${recordId}/comments`)).body.data).toHaveLength(1);
+    expect((await t.api.get(`/api/v1/records/${recordId}/attachments`)).body.data).toHaveLength(1);
+    expect((await ingest()).body).toMatchObject({ duplicate: true, recordId });
+  });
+
   test('When the email holds no session, then 422 says so; other content types are 415', async () => {
     const raw = 'From: a@b.co\r\nTo: c@d.co\r\nSubject: hello\r\n\r\nJust text.\r\n';
     const res = await t.api
