@@ -204,6 +204,15 @@ describe('Sessions: validation and the record they name', () => {
   });
   afterAll(() => t.close());
 
+  /** A built-in CRM record of a new account with this name: its id. */
+  const newRecord = async (name: string): Promise<string> => {
+    const account = await t.api.post('/api/v1/accounts').send({ name });
+    const record = await t.api
+      .post('/api/v1/records')
+      .send({ contactId: account.body.data.id, subject: 'Chat' });
+    return record.body.data.id as string;
+  };
+
   test('When fields have the wrong types, then 422 names each one', async () => {
     const res = await t.api
       .post('/api/v1/sessions')
@@ -228,11 +237,7 @@ describe('Sessions: validation and the record they name', () => {
   });
 
   test('When the session names a built-in record, then its status is mapped and one summary comment is added', async () => {
-    const account = await t.api.post('/api/v1/accounts').send({ name: 'James Bond' });
-    const record = await t.api
-      .post('/api/v1/records')
-      .send({ contactId: account.body.data.id, subject: 'Chat' });
-    const recordId = record.body.data.id as string;
+    const recordId = await newRecord('James Bond');
     const session = finishedChat({ id: 555, out_ticket_id: recordId });
     const res = await t.api.post('/api/v1/sessions').send(session);
     expect(res.body.record).toBe(`record ${recordId} updated`);
@@ -247,11 +252,7 @@ describe('Sessions: validation and the record they name', () => {
   });
 
   test('When the process stopped after keeping a session but before updating its record, then posting it again updates the record, once', async () => {
-    const account = await t.api.post('/api/v1/accounts').send({ name: 'Vesper Lynd' });
-    const record = await t.api
-      .post('/api/v1/records')
-      .send({ contactId: account.body.data.id, subject: 'Chat' });
-    const recordId = record.body.data.id as string;
+    const recordId = await newRecord('Vesper Lynd');
     const session = finishedChat({ id: 558, out_ticket_id: recordId });
     // What the first POST left: the session kept, its email planned, the record not touched.
     await t.store.collection<SessionDoc>('sessions').insert({
