@@ -290,6 +290,26 @@ if (redisUrl) {
       expect(most).toBe(1);
     });
 
+    it("When the queue is paused (bull-board's pause), then due jobs wait, and run once it resumes", async () => {
+      const port = open();
+      const queue = port.queue<{ n: number }>('pausing');
+      const runs: string[] = [];
+      queue.process(async (job) => {
+        runs.push(job.id);
+      });
+      const bull = isBullQueuePort(port) ? port.bullQueues()[0] : undefined;
+      await bull?.pause();
+
+      await queue.add({ n: 1 }, { jobId: 'later', delayMs: 100 });
+      await queue.add({ n: 2 }, { jobId: 'now', delayMs: 0 });
+      await sleep(700);
+      expect(runs).toEqual([]);
+      await bull?.resume();
+
+      await waitFor('both jobs to run', () => runs.length === 2);
+      expect(runs.sort()).toEqual(['later', 'now']);
+    });
+
     it('When completed jobs outnumber the duplicate horizon, then the oldest are pruned and their ids can be added again', async () => {
       const port = createBullQueuePort({
         ...portOptions(redisUrl, prefix),
