@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { FILE_KINDS, type FileKind } from './config/generic-api-schema';
 import type { FlowInput, SessionFile } from './flows/flow-runner';
+import { isRecord } from '../shared/is-record';
 import { sessionVariables } from './session-variables';
 
 /** A session file a command was given that cannot be used; the message names the field. */
@@ -23,9 +24,6 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.mp4': 'video/mp4',
 };
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 function readJson(file: string): unknown {
   let text: string;
   try {
@@ -46,7 +44,7 @@ function readJson(file: string): unknown {
 
 function readVariables(file: string, value: unknown): Record<string, string | number | null> {
   if (value === undefined) return {};
-  if (!isObject(value))
+  if (!isRecord(value))
     throw new SessionFileError(file, 'variables', 'must be an object of NAME: value');
   const out: Record<string, string | number | null> = {};
   for (const [name, v] of Object.entries(value)) {
@@ -64,7 +62,7 @@ function readFiles(file: string, value: unknown): SessionFile[] {
     throw new SessionFileError(file, 'files', 'must be a list of { kind, path }');
   return value.map((entry: unknown, i) => {
     const where = `files[${i}]`;
-    if (!isObject(entry)) throw new SessionFileError(file, where, 'must be { kind, path }');
+    if (!isRecord(entry)) throw new SessionFileError(file, where, 'must be { kind, path }');
     const { kind, path: relative } = entry;
     if (typeof kind !== 'string' || !(FILE_KINDS as readonly string[]).includes(kind)) {
       throw new SessionFileError(file, `${where}.kind`, `must be one of ${FILE_KINDS.join(', ')}`);
@@ -102,9 +100,9 @@ function readFiles(file: string, value: unknown): SessionFile[] {
  */
 export function readSessionFile(file: string): FlowInput {
   const json = readJson(file);
-  if (!isObject(json)) throw new SessionFileError(file, '(file)', 'must be a JSON object');
+  if (!isRecord(json)) throw new SessionFileError(file, '(file)', 'must be a JSON object');
   const session = json.session;
-  if (session !== undefined && !isObject(session)) {
+  if (session !== undefined && !isRecord(session)) {
     throw new SessionFileError(file, 'session', 'must be a platform call or chat object');
   }
   const derived = session === undefined ? {} : sessionVariables(session);

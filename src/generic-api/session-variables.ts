@@ -1,15 +1,13 @@
+import { isRecord } from '../shared/is-record';
 import type { VariableInput } from './template';
 
 type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const scalar = (value: unknown): string | number | undefined =>
   typeof value === 'string' || typeof value === 'number' ? value : undefined;
 
 const pick = (source: unknown, ...keys: string[]): string | number | undefined => {
-  if (!isObject(source)) return undefined;
+  if (!isRecord(source)) return undefined;
   for (const key of keys) {
     const value = scalar(source[key]);
     if (value !== undefined && value !== '') return value;
@@ -20,7 +18,7 @@ const pick = (source: unknown, ...keys: string[]): string | number | undefined =
 /** `selected_menu` is an object in the manager API and a bare id in the Callback Call API. */
 function queue(session: Json): { id?: string | number; name?: string | number } {
   const menu = session.selected_menu;
-  if (isObject(menu)) return { id: pick(menu, 'id'), name: pick(menu, 'name') };
+  if (isRecord(menu)) return { id: pick(menu, 'id'), name: pick(menu, 'name') };
   return { id: scalar(menu) ?? pick(session, 'menu_id') };
 }
 

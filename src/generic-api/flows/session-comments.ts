@@ -1,5 +1,6 @@
 import type { CommentEvent } from '../config/generic-api-schema';
 import { isChatSession } from '../session-variables';
+import { isRecord } from '../../shared/is-record';
 import { formatDuration } from '../template/value-formats';
 
 type Json = Record<string, unknown>;
@@ -9,9 +10,6 @@ export interface SessionComment {
   text: string;
 }
 
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim() !== ''
     ? value.trim()
@@ -20,7 +18,7 @@ const text = (value: unknown): string | undefined =>
       : undefined;
 
 const named = (value: unknown): string | undefined =>
-  isObject(value) ? (text(value.name) ?? text(value.email) ?? text(value.id)) : text(value);
+  isRecord(value) ? (text(value.name) ?? text(value.email) ?? text(value.id)) : text(value);
 
 const duration = (value: unknown): string | undefined =>
   text(value) === undefined ? undefined : formatDuration(String(value));
@@ -68,7 +66,7 @@ function csatComment(session: Json): string | undefined {
 
 function transferComments(session: Json): string[] {
   const transfers = Array.isArray(session.transfers) ? session.transfers : [];
-  return transfers.filter(isObject).map((t) => {
+  return transfers.filter(isRecord).map((t) => {
     const from = named(t.from_agent) ?? named(t.from_menu) ?? text(t.from_agent_id);
     const to = named(t.to_agent) ?? named(t.to_menu) ?? text(t.to_agent_id) ?? text(t.to_queue_id);
     const parts = [`Transferred${from ? ` from ${from}` : ''}${to ? ` to ${to}` : ''}`];
@@ -77,7 +75,7 @@ function transferComments(session: Json): string[] {
 }
 
 function dispositionComment(session: Json): string | undefined {
-  const disposition = isObject(session.disposition) ? session.disposition : session;
+  const disposition = isRecord(session.disposition) ? session.disposition : session;
   const code = text(disposition.disposition_code) ?? text(disposition.code);
   const notes = text(disposition.disposition_notes) ?? text(disposition.notes);
   if (code === undefined && notes === undefined) return undefined;
@@ -87,10 +85,10 @@ function dispositionComment(session: Json): string | undefined {
 /** The SDK's custom data package: `{ key: { value, label, type } }` or plain values. */
 function customDataComment(session: Json): string | undefined {
   const data = session.custom_data;
-  if (!isObject(data) || Object.keys(data).length === 0) return undefined;
+  if (!isRecord(data) || Object.keys(data).length === 0) return undefined;
   const rows = Object.entries(data).map(([key, entry]) => {
-    const label = isObject(entry) ? (text(entry.label) ?? key) : key;
-    const value = isObject(entry) ? entry.value : entry;
+    const label = isRecord(entry) ? (text(entry.label) ?? key) : key;
+    const value = isRecord(entry) ? entry.value : entry;
     return `${label}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`;
   });
   return ['Custom data', ...rows].join('\n');
