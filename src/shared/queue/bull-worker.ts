@@ -94,6 +94,8 @@ function finishError(code: number, jobId: string): Error {
 export class BullWorker<T> {
   private readonly internals: BullWorkerInternals;
   private readonly keys: Record<string, unknown>;
+  /** Each script's keys and leading arguments: fixed for the queue. */
+  private readonly heads: Record<'take' | 'complete' | 'extend', ReturnType<typeof scriptHead>>;
   /** Handlers running now. */
   private running = 0;
   /** Taken and locked, waiting for a free slot. */
@@ -123,6 +125,11 @@ export class BullWorker<T> {
   ) {
     this.internals = bull as unknown as BullWorkerInternals;
     this.keys = (bull as unknown as { keys: Record<string, unknown> }).keys;
+    this.heads = {
+      take: scriptHead(bull, TAKE_JOBS_KEYS),
+      complete: scriptHead(bull, COMPLETE_JOBS_KEYS),
+      extend: scriptHead(bull, EXTEND_LOCKS_KEYS),
+    };
     this.lockTimer = setInterval(() => void this.renewLocks(), settings.lockDurationMs / 2);
     this.lockTimer.unref();
   }
@@ -237,7 +244,7 @@ export class BullWorker<T> {
   }
 
   private async take(limit: number, claimed: string[]): Promise<void> {
-    const { keys, args } = scriptHead(this.bull, TAKE_JOBS_KEYS);
+    const { keys, args } = this.heads.take;
     const reply = await runScript(this.bull.client, TAKE_JOBS, keys, [
       ...args,
       String(this.settings.lockDurationMs),
@@ -364,7 +371,7 @@ export class BullWorker<T> {
   }
 
   private async writeCompletions(batch: Completion[]): Promise<void> {
-    const { keys, args } = scriptHead(this.bull, COMPLETE_JOBS_KEYS);
+    const { keys, args } = this.heads.complete;
     const { ageMs, count } = this.settings.keepCompleted;
     const reply = await runScript(this.bull.client, COMPLETE_JOBS, keys, [
       ...args,
@@ -396,7 +403,7 @@ export class BullWorker<T> {
   private async renewLocks(): Promise<void> {
     const ids = [...this.locks];
     if (ids.length === 0) return;
-    const { keys, args } = scriptHead(this.bull, EXTEND_LOCKS_KEYS);
+    const { keys, args } = this.heads.extend;
     for (let start = 0; start < ids.length; start += MAX_BATCH) {
       const batch = ids.slice(start, start + MAX_BATCH);
       try {
