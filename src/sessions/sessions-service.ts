@@ -297,7 +297,9 @@ export class SessionsService {
    * it says how many.
    */
   async rearm(): Promise<number> {
-    const scheduled = await this.sessions.find({
+    // Ids first: only a session whose job is missing is loaded, so a start with many emails
+    // scheduled (a 15-minute backlog) does not read every one of them.
+    const scheduled = await this.sessions.findIds({
       field: 'email.state',
       op: 'eq',
       value: 'scheduled',
@@ -305,11 +307,11 @@ export class SessionsService {
     let added = 0;
     for (let start = 0; start < scheduled.length; start += REARM_BATCH) {
       const batch = scheduled.slice(start, start + REARM_BATCH);
-      const known = await this.options.queue.known(batch.map((doc) => doc.id));
+      const known = await this.options.queue.known(batch);
       const results = await Promise.all(
-        batch.filter((doc) => !known.has(doc.id)).map((doc) => this.schedule(doc)),
+        batch.filter((id) => !known.has(id)).map((id) => this.rearmOne(id)),
       );
-      added += results.filter((result) => result?.added === true).length;
+      added += results.filter(Boolean).length;
     }
     if (added > 0) {
       this.options.logger.warn('outcome emails whose job was missing were scheduled again', {
@@ -317,6 +319,12 @@ export class SessionsService {
       });
     }
     return added;
+  }
+
+  /** Adds the job of one session listed as scheduled, unless it was sent or removed since. */
+  private async rearmOne(id: string): Promise<boolean> {
+    const doc = await this.sessions.findById(id);
+    return doc !== null && (await this.schedule(doc))?.added === true;
   }
 
   /** Validates a posted session: the document to keep, and the record update it asks for. */

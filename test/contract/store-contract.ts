@@ -468,6 +468,45 @@ export function describeStoreContract(
         expect(await collection.findOne({ field: 'rank', op: 'eq', value: 9 })).toBeNull();
       });
 
+      it('When findIds is used, then it lists the ids find returns, in the same order', async () => {
+        const filters: (Filter | undefined)[] = [
+          undefined,
+          { field: 'rank', op: 'eq', value: 2 },
+          { field: 'rank', op: 'in', values: [1, 3] },
+          {
+            or: [
+              { field: 'name', op: 'eq', value: 'a' },
+              { field: 'id', op: 'eq', value: 'r3' },
+            ],
+          },
+          { or: [] },
+        ];
+
+        for (const filter of filters) {
+          expect(await collection.findIds(filter)).toEqual(ids(await collection.find(filter)));
+        }
+        expect(await collection.findIds({ field: 'rank', op: 'eq', value: 2 })).toEqual([
+          'r4',
+          'r5',
+          'r6',
+        ]);
+      });
+
+      it('When documents are inserted, updated and deleted, then findIds lists what is stored now', async () => {
+        const scratch = await seeded([
+          { id: 'w1', state: 'due' },
+          { id: 'w3', state: 'due' },
+        ]);
+        await Promise.all([
+          scratch.insert({ id: 'w2', state: 'due' }),
+          scratch.update('w1', { state: 'done' }),
+          scratch.delete('w3'),
+        ]);
+
+        expect(await scratch.findIds({ field: 'state', op: 'eq', value: 'due' })).toEqual(['w2']);
+        expect(await scratch.findIds()).toEqual(['w1', 'w2']);
+      });
+
       it('When counting, then count agrees with find with and without a filter', async () => {
         expect(await collection.count()).toBe(6);
         expect(await collection.count({ field: 'rank', op: 'eq', value: 2 })).toBe(3);

@@ -34,6 +34,7 @@ describe('timed store', () => {
       'insert',
       'findById',
       'find',
+      'findIds',
       'count',
       'update',
       'delete',

@@ -192,6 +192,21 @@ describe.each(backends)('Outcome emails (%s)', (_name, services) => {
       { count: 1 },
     );
   });
+
+  test('When a re-arm finds sessions whose jobs are queued, then it loads only the one without a job', async () => {
+    t = await start(undefined, { workers: false, services: { outcomeEmailDelayMs: 60_000 } });
+    for (const id of [1, 2, 3]) {
+      expect((await t.api.post('/api/v1/sessions').send(finishedChat({ id }))).status).toBe(202);
+    }
+    await keptWithoutJob(t);
+    // The service's own collection handle: what a re-arm reads.
+    const loaded = jest.spyOn(t.app.sessions['sessions'], 'findById');
+
+    expect(await t.app.sessions.rearm()).toBe(1);
+    expect(loaded.mock.calls).toEqual([['call-6868']]);
+    expect(await t.app.sessions.rearm()).toBe(0);
+    expect(loaded).toHaveBeenCalledTimes(1);
+  });
 });
 
 describe('Sessions: validation and the record they name', () => {

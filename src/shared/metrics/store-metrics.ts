@@ -28,6 +28,7 @@ function timedCollection<T extends StoredDocument>(c: Collection<T>, time: Timer
     findById: time('findById', c.findById.bind(c)),
     findOne: time('findOne', c.findOne.bind(c)),
     find: time('find', c.find.bind(c)),
+    findIds: time('findIds', c.findIds.bind(c)),
     count: time('count', c.count.bind(c)),
     update: time('update', c.update.bind(c)),
     delete: time('delete', c.delete.bind(c)),

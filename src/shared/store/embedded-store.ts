@@ -3,7 +3,13 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import Datastore from '@seald-io/nedb';
 import { DuplicateKeyError } from '../errors/duplicate-key-error';
-import { appendLinesAtOnce, type DocumentChange, readById, updateByIds } from './nedb-internals';
+import {
+  appendLinesAtOnce,
+  type DocumentChange,
+  matchingIds,
+  readById,
+  updateByIds,
+} from './nedb-internals';
 import {
   assertBlobId,
   assertCollectionName,
@@ -358,6 +364,14 @@ class EmbeddedCollection<T extends StoredDocument> implements Collection<T> {
     this.assertOpen();
     assertPaging(options);
     return this.query(filter ? toNedbQuery(filter) : {}, options);
+  }
+
+  async findIds(filter?: Filter): Promise<string[]> {
+    this.assertOpen();
+    const query = filter ? toNedbQuery(filter) : {};
+    const ids = await this.state.queue.run(async () => matchingIds(this.state.db, query));
+    // In find's default order (nedb compares strings with `<`, as sort() does).
+    return ids.sort();
   }
 
   async count(filter?: Filter): Promise<number> {

@@ -209,6 +209,18 @@ class MongoCollection<T extends StoredDocument> implements Collection<T> {
     });
   }
 
+  async findIds(filter?: Filter): Promise<string[]> {
+    const query = filter ? toMongoFilter(filter) : {};
+    return this.inFlight.run(async () => {
+      const docs = await this.model
+        .find(query, { _id: 1 })
+        .sort({ _id: 1 })
+        .lean<{ _id: string }[]>()
+        .exec();
+      return docs.map((doc) => doc._id);
+    });
+  }
+
   async count(filter?: Filter): Promise<number> {
     const query = filter ? toMongoFilter(filter) : {};
     return this.inFlight.run(() => this.model.countDocuments(query).exec());

@@ -50,6 +50,8 @@ interface PersistenceInternals {
 }
 
 interface NedbModel {
+  /** Whether a document matches a query (what `find` filters its candidates with). */
+  match(doc: RawDocument, query: Record<string, unknown>): boolean;
   modify(doc: RawDocument, modifier: NedbModifier): RawDocument;
   deepCopy<T>(value: T): T;
   /** One document as a datafile line: JSON, with each Date written as `{"$$date": ms}`. */
@@ -60,13 +62,14 @@ interface NedbModel {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const model = require('@seald-io/nedb/lib/model.js') as Partial<NedbModel>;
 if (
+  typeof model.match !== 'function' ||
   typeof model.modify !== 'function' ||
   typeof model.deepCopy !== 'function' ||
   typeof model.serialize !== 'function'
 ) {
-  throw new Error('@seald-io/nedb: lib/model.js has no modify/deepCopy/serialize');
+  throw new Error('@seald-io/nedb: lib/model.js has no match/modify/deepCopy/serialize');
 }
-const { modify, deepCopy, serialize } = model as NedbModel;
+const { match, modify, deepCopy, serialize } = model as NedbModel;
 
 const proto = Datastore.prototype as unknown as Partial<DatastoreInternals>;
 if (typeof proto._getRawCandidates !== 'function' || typeof proto._updateIndexes !== 'function') {
@@ -87,6 +90,14 @@ export function readById(db: Datastore<RawDocument>, id: string): RawDocument | 
     ._getRawCandidates({ _id: id })
     .find((doc) => doc._id === id);
   return found === undefined ? null : deepCopy(found);
+}
+
+/** The ids of the stored documents that match `query`, read in place (no document is copied). */
+export function matchingIds(db: Datastore<RawDocument>, query: Record<string, unknown>): string[] {
+  return internals(db)
+    ._getRawCandidates(query)
+    .filter((doc) => match(doc, query))
+    .map((doc) => doc._id);
 }
 
 /**

@@ -43,6 +43,8 @@ export interface Collection<T extends StoredDocument = StoredDocument> {
   findById(id: string): Promise<T | null>;
   findOne(filter: Filter, options?: Omit<FindOptions, 'limit' | 'skip'>): Promise<T | null>;
   find(filter?: Filter, options?: FindOptions): Promise<T[]>;
+  /** The ids of the documents `find` would return, in the same order, without loading them. */
+  findIds(filter?: Filter): Promise<string[]>;
   count(filter?: Filter): Promise<number>;
   /** Sets top-level fields (and unsets others); returns the updated document or null if absent. */
   update(id: string, set: Partial<T>, options?: UpdateOptions): Promise<T | null>;
