@@ -234,12 +234,9 @@ class LocalJobQueue<T> implements JobQueue<T> {
 
   async known(jobIds: readonly string[]): Promise<Set<string>> {
     await this.ready;
-    const found = await this.jobs.find({
-      field: 'id',
-      op: 'in',
-      values: jobIds.map((jobId) => this.docId(jobId)),
-    });
-    return new Set(found.map((doc) => doc.jobId));
+    const byDocId = new Map(jobIds.map((jobId) => [this.docId(jobId), jobId]));
+    const found = await this.jobs.findIds({ field: 'id', op: 'in', values: [...byDocId.keys()] });
+    return new Set(found.map((docId) => byDocId.get(docId) ?? docId));
   }
 
   async get(jobId: string): Promise<JobInfo<T> | null> {
