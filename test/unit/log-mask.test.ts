@@ -32,6 +32,26 @@ describe('Log masking', () => {
     });
   });
 
+  test('When metadata nests deeper than masking goes, then the deep part is left out, not written as it is', () => {
+    let deep: Record<string, unknown> = { password: 'p', phone: '+12223334444' };
+    for (let level = 0; level < 10; level++) deep = { inner: deep };
+
+    const written = JSON.stringify(maskValue({ deep }));
+    expect(written).toContain('[too deep]');
+    expect(written).not.toMatch(/"p"|2223334444/);
+  });
+
+  test('When metadata holds a Date or an Error, then they are written readably, the message masked', () => {
+    const at = new Date('2026-12-08T04:00:00Z');
+
+    expect(
+      JSON.parse(JSON.stringify(maskValue({ at, error: new TypeError('no +12223334444') }))),
+    ).toEqual({
+      at: '2026-12-08T04:00:00.000Z',
+      error: { name: 'TypeError', message: 'no ***44' },
+    });
+  });
+
   test('When metadata holds phones and emails in arrays, then they are masked too', () => {
     expect(maskValue({ to: ['a.b@example.com'], phone: '+12223334444' })).toEqual({
       to: ['a***@example.com'],

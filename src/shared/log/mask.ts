@@ -16,9 +16,15 @@ export const maskText = (text: string): string =>
       return digits.length >= 7 ? `***${digits.slice(-2)}` : match;
     });
 
+/** Levels of metadata masked; anything deeper is left out rather than written unmasked. */
+const MAX_DEPTH = 6;
+
 export function maskValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskText(value);
-  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (depth > MAX_DEPTH) return '[too deep]';
+  // An Error's message and name are not own enumerable keys: written as they read, masked.
+  if (value instanceof Error) return { name: value.name, message: maskText(value.message) };
   if (Array.isArray(value)) return value.map((v) => maskValue(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
