@@ -24,11 +24,17 @@ const NAV = [
   { href: '/admin/journal', label: 'Journal' },
 ];
 
-const navFor = (path: string) =>
-  NAV.map((item) => ({
-    ...item,
-    current: path === item.href || path.startsWith(`${item.href}/`) ? 'page' : 'false',
-  }));
+const within = (path: string, href: string): boolean =>
+  path === href || path.startsWith(`${href}/`);
+
+/** The nav with the one entry the page is under marked current: the longest match (Journal, not Admin, on /admin/journal). */
+const navFor = (path: string) => {
+  const current = NAV.filter((item) => within(path, item.href)).reduce<string | undefined>(
+    (best, item) => (best === undefined || item.href.length > best.length ? item.href : best),
+    undefined,
+  );
+  return NAV.map((item) => ({ ...item, current: item.href === current ? 'page' : 'false' }));
+};
 
 /**
  * Renders a page with what every layout needs: the signed-in user and the CSRF token of the
@@ -40,7 +46,8 @@ export function pageRenderer(views: ViewEngine): ShowPage {
     const html = views.render(page, {
       ...context,
       staff,
-      nav: navFor(req.path),
+      // The full path: a router mounted at /admin/journal sees only the rest in req.path.
+      nav: navFor(req.baseUrl + req.path),
       csrf: req.session ? csrfToken(req) : '',
     });
     res.status(status).set('Cache-Control', 'no-store').type('html').send(html);

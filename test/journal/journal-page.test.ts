@@ -37,6 +37,19 @@ describe('/admin/journal', () => {
     expect(text).toContain('Request page-xss (0 outbound)');
   });
 
+  test('When staff open the journal or the admin page, then the navigation marks that one entry only', async () => {
+    const browser = await signIn(t);
+    const currentEntries = async (path: string): Promise<string[]> => {
+      const res = await browser.get(path);
+      expect(res.status).toBe(200);
+      return [...res.text.matchAll(/<a href='([^']+)' aria-current='page'>/g)].map((m) => m[1]!);
+    };
+
+    expect(await currentEntries('/admin/journal')).toEqual(['/admin/journal']);
+    expect(await currentEntries('/admin')).toEqual(['/admin']);
+    expect(await currentEntries('/lookup')).toEqual(['/lookup']);
+  });
+
   test('When a filter is invalid, then the page says which one and why', async () => {
     const browser = await signIn(t);
 
