@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { errorMessage } from '../../shared/errors/system-error';
-import { nearlyFull } from '../../shared/queue/redis-memory';
+import { evictionPolicy, nearlyFull } from '../../shared/queue/redis-memory';
 import type { DoctorCheck } from '../check';
 import { fail, ok, warn, type Finding } from '../finding';
 
@@ -47,8 +47,7 @@ async function inspect(client: Redis, target: string): Promise<Finding[]> {
   const version = /redis_version:(\S+)/.exec(await client.info('server'))?.[1] ?? 'unknown';
   let policy: string | undefined;
   try {
-    const reply = (await client.call('CONFIG', 'GET', 'maxmemory-policy')) as string[];
-    policy = reply[1];
+    policy = await evictionPolicy(client);
   } catch (error) {
     return [
       warn(

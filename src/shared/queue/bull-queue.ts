@@ -41,7 +41,7 @@ import type {
   QueueHealth,
   QueuePort,
 } from './queue-port';
-import { nearlyFull } from './redis-memory';
+import { evictionPolicy, nearlyFull } from './redis-memory';
 import { settleWithin, within } from './settle-within';
 
 /** Timings of bull's worker; tests shorten them. */
@@ -315,12 +315,7 @@ function toJobState(state: Bull.JobStatus | 'stuck'): JobState {
 async function policyWarning(redis: Redis): Promise<string | undefined> {
   let policy: string | undefined;
   try {
-    const reply = await within(
-      redis.config('GET', 'maxmemory-policy'),
-      PING_TIMEOUT_MS,
-      'no reply',
-    );
-    policy = Array.isArray(reply) ? String(reply[1]) : undefined;
+    policy = await within(evictionPolicy(redis), PING_TIMEOUT_MS, 'no reply');
   } catch {
     // Managed Redis services often disable CONFIG; nothing to check then.
     return undefined;
