@@ -87,12 +87,13 @@
     if (e.origin !== adapterOrigin) return;
     const message = readMessage(e.data);
     if (!message) return;
+    let note = sessionOf(message.data);
     if (message.event === 'CRM_Record_Pop') {
       const path = ownUrl(message.data.recordUrl);
       if (path) pane.src = path;
-      show(message.event, path ? 'opened ' + path : 'ignored: not a record of this site');
-      return;
+      note = path ? 'opened ' + path : 'ignored: not a record of this site';
     }
-    save(message.event, message.data, show(message.event, sessionOf(message.data)));
+    // Every event is kept, a record pop too (event actions may run on it).
+    save(message.event, message.data, show(message.event, note));
   });
 })();

@@ -89,8 +89,8 @@ describeInChromium('The agent page in a real browser (Chromium)', () => {
 
     const events = page.locator('#agent-events');
     await events.getByText('New_Call · call-6868 · saved').waitFor();
-    await events.getByText(`CRM_Record_Pop · opened /records/${recordId}`).waitFor();
-    await events.getByText('CRM_Record_Pop · ignored: not a record of this site').waitFor();
+    await events.getByText(`CRM_Record_Pop · opened /records/${recordId} · saved`).waitFor();
+    await events.getByText('CRM_Record_Pop · ignored: not a record of this site · saved').waitFor();
 
     const pane = page.frameLocator('#crm-pane');
     await pane.getByRole('heading', { level: 1, name: 'Where is order 1234?' }).waitFor();
