@@ -290,6 +290,44 @@ if (redisUrl) {
       expect(most).toBe(1);
     });
 
+    it("When more jobs are due than slots, then a slot's worth more is taken and held, locked, and each runs once", async () => {
+      const port = open();
+      const queue = port.queue<{ n: number }>('holding');
+      const bull = isBullQueuePort(port) ? port.bullQueues()[0] : undefined;
+      if (!bull) throw new Error('not a bull queue port');
+      let release = (): void => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const runs: string[] = [];
+      let running = 0;
+      let most = 0;
+      for (let n = 1; n <= 6; n++) await queue.add({ n }, { jobId: `job-${n}`, delayMs: 0 });
+      queue.process(
+        async (job) => {
+          running += 1;
+          most = Math.max(most, running);
+          runs.push(job.id);
+          await gate;
+          running -= 1;
+        },
+        { concurrency: 2 },
+      );
+
+      // Two running and two held: four active and locked, two still waiting.
+      await waitFor('four jobs to be taken', async () => (await bull.getActiveCount()) === 4);
+      const active = await bull.getActive();
+      const locked = await Promise.all(
+        active.map((job) => bull.client.exists(`${bull.toKey(String(job.id))}:lock`)),
+      );
+      expect(locked).toEqual([1, 1, 1, 1]);
+      expect(await bull.getWaitingCount()).toBe(2);
+      expect(runs).toHaveLength(2);
+      release();
+
+      await waitFor('every job to complete', async () => (await queue.counts()).completed === 6);
+      expect(runs.sort()).toEqual(['job-1', 'job-2', 'job-3', 'job-4', 'job-5', 'job-6']);
+      expect(most).toBe(2);
+    });
+
     it("When the queue is paused (bull-board's pause), then due jobs wait, and run once it resumes", async () => {
       const port = open();
       const queue = port.queue<{ n: number }>('pausing');

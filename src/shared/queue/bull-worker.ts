@@ -87,8 +87,9 @@ function finishError(code: number, jobId: string): Error {
  *
  * When nothing is waiting it blocks on the wait list (BRPOPLPUSH, as bull does, for jobs added
  * with no delay) and sets a timer for the next delayed job, moved earlier when an add announces
- * an earlier one. A job a BRPOPLPUSH hands over while every slot is busy is taken (locked) and
- * held until one frees. Failures go through bull's own Job#moveToFailed (retry with backoff, or
+ * an earlier one. Beyond the jobs its slots can run, it takes (locks) and holds as many again,
+ * which start as slots free up, so a take's round trip overlaps running jobs; a job a BRPOPLPUSH
+ * hands over while every slot is busy is held the same way. Failures go through bull's own Job#moveToFailed (retry with backoff, or
  * failed), which keeps the attempt, the reason and the stack as bull keeps them.
  */
 export class BullWorker<T> {
@@ -98,7 +99,7 @@ export class BullWorker<T> {
   private readonly heads: Record<'take' | 'complete' | 'extend', ReturnType<typeof scriptHead>>;
   /** Handlers running now. */
   private running = 0;
-  /** Taken and locked, waiting for a free slot. */
+  /** Taken and locked, waiting for a free slot: at most a slot's worth (`concurrency`) ahead. */
   private readonly held: TakenJob<T>[] = [];
   /** Moved to active by a BRPOPLPUSH, to be locked by the next take. */
   private readonly claimed: string[] = [];
@@ -194,7 +195,13 @@ export class BullWorker<T> {
     this.due = { at: dueAt, timer };
   }
 
-  /** Takes as many jobs as there are free slots (and any claimed), unless a take is running. */
+  /**
+   * Takes as many jobs as there are free slots, and as many again to hold (and any claimed),
+   * unless a take is running. Holding a slot's worth ahead lets the jobs the slots free up for
+   * start at once, rather than after a take's round trip: when many come due together, handlers
+   * tend to finish together (their store writes are batched), and without jobs in hand every
+   * slot would wait for the next take.
+   */
   private pump(): void {
     if (this.stopped) return;
     if (this.taking) {
@@ -202,7 +209,7 @@ export class BullWorker<T> {
       return;
     }
     if (this.pausedLocally()) return;
-    const free = this.settings.concurrency - this.running - this.held.length;
+    const free = 2 * this.settings.concurrency - this.running - this.held.length;
     if (free <= 0 && this.claimed.length === 0) return;
     const claimed = this.claimed.splice(0);
     this.taking = this.take(Math.max(0, free), claimed).then(
