@@ -1,9 +1,10 @@
 /**
  * What the embedded store uses of nedb beyond its public API — its in-memory candidates, its
- * document modifier, its index update and its datafile append — typed as narrowly as it uses them
- * and checked once at load, so an nedb upgrade that moves them fails loudly at start rather than
- * quietly at the first write. All are the very calls nedb's own `update` makes (@seald-io/nedb
- * 4.x, pinned ^4.1.2); the store contract suite exercises them.
+ * query matcher, its document modifier, its index update and its datafile append — typed as
+ * narrowly as it uses them and checked once at load, so an nedb upgrade that moves them fails
+ * loudly at start rather than quietly at the first write. All are the very calls nedb's own
+ * `find` and `update` make (@seald-io/nedb 4.x, pinned ^4.1.2); the store contract suite
+ * exercises them. `matchingIds` lists matches without copying them, which `find` always does.
  *
  * Why internals at all: nedb appends to its datafile once per `update` call (an open, a write and
  * a close), so every update costs a file append, and every operation queued behind it waits for
