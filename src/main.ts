@@ -46,6 +46,7 @@ async function main(): Promise<void> {
         ...(composed.inboundSmtpPort !== undefined && {
           inboundSmtpPort: composed.inboundSmtpPort,
         }),
+        ...(composed.metricsPort !== undefined && { metricsPort: composed.metricsPort }),
       }),
     );
   });

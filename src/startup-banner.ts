@@ -10,6 +10,25 @@ export interface BannerInput {
   queueKind: string;
   mailKind: string;
   inboundSmtpPort?: number;
+  /** The port the separate metrics listener took, when `metrics.listen` is set. */
+  metricsPort?: number;
+}
+
+const METRICS_AUTH = {
+  api: 'any API credential',
+  bearer: 'its bearer token',
+  none: 'no credentials',
+} as const;
+
+/** Where Prometheus scrapes and with what, or nothing when metrics are off. */
+function metricsLine(input: BannerInput, base: string): string[] {
+  const { metrics } = input.config.server;
+  if (!metrics.enabled) return [];
+  const url =
+    metrics.listen && input.metricsPort !== undefined
+      ? `http://${metrics.listen.host}:${input.metricsPort}/metrics`
+      : `${base}/metrics`;
+  return [`  Metrics:  ${url} (${METRICS_AUTH[metrics.auth]})`];
 }
 
 /**
@@ -27,6 +46,10 @@ export function startupBanner(input: BannerInput): string {
     '',
     `crm-bridge is serving on ${base} (${mode} mode; store: ${input.storeKind}, queue: ${input.queueKind}, mail: ${input.mailKind})`,
     `  CRM API:  ${base}/api/v1   health: ${base}/healthz, ${base}/readyz`,
+    config.crm.backend === 'remote'
+      ? `  CRM:      your own, through generic-api.yaml (middleware mode)`
+      : `  CRM:      built in (the ${input.storeKind} store holds accounts and records)`,
+    ...metricsLine(input, base),
     `  Pages:    ${base}/lookup   queue: ${base}/admin/queues`,
     ...(input.mailKind === 'outbox'
       ? [`  Outbox:   outcome emails are written to DATA_DIR/outbox`]

@@ -1,7 +1,7 @@
 import { UNMATCHED_ROUTE } from '../../src/shared/metrics/http-metrics';
 import type { AppConfig } from '../../src/shared/config/app-config';
 import { createLogger } from '../../src/shared/log/logger';
-import { eventually, outboxMails } from '../sessions/mail-helpers';
+import { emailing, eventually, outboxMails } from '../sessions/mail-helpers';
 import { finishedCall } from '../sessions/session-fixtures';
 import { freePort } from '../support/free-port';
 import { startTestApp, type TestApp, TEST_CREDENTIALS } from '../support/test-app';
@@ -12,19 +12,13 @@ type MetricsConfig = AppConfig['server']['metrics'];
 /** Outcome emails on (global address, quick retries) and these metrics settings. */
 const configured =
   (metrics: Partial<MetricsConfig> = {}, attempts = 3) =>
-  (config: AppConfig): AppConfig => ({
-    ...config,
-    server: {
-      ...config.server,
-      outcomeEmail: {
-        ...config.server.outcomeEmail,
-        enabled: true,
-        to: 'crm-inbox@example.com',
-        retry: { attempts, backoffSeconds: 0.05 },
-      },
-      metrics: { ...config.server.metrics, ...metrics },
-    },
-  });
+  (config: AppConfig): AppConfig => {
+    const withEmail = emailing({ retry: { attempts, backoffSeconds: 0.05 } })(config);
+    return {
+      ...withEmail,
+      server: { ...withEmail.server, metrics: { ...withEmail.server.metrics, ...metrics } },
+    };
+  };
 
 const TOKEN = 'a-metrics-token-of-some-length';
 

@@ -1,23 +1,10 @@
 import nodemailer from 'nodemailer';
-import type { AppConfig } from '../../src/shared/config/app-config';
 import { freePort } from '../support/free-port';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { asOutbox, eventually } from './mail-helpers';
+import { asOutbox, emailing, eventually } from './mail-helpers';
 import { finishedChat } from './session-fixtures';
 
-const emailing = (config: AppConfig): AppConfig => ({
-  ...config,
-  server: {
-    ...config.server,
-    outcomeEmail: {
-      ...config.server.outcomeEmail,
-      enabled: true,
-      to: 'crm-inbox@example.com',
-      from: 'no-reply@crm-bridge.local',
-    },
-  },
-});
-
+const emailingToCrm = emailing({ from: 'no-reply@crm-bridge.local' });
 /** The record the end user's account got, once there is one. */
 async function recordOf(t: TestApp, email: string) {
   const accounts = await t.api.get('/api/v1/accounts').query({ email });
@@ -30,7 +17,7 @@ async function recordOf(t: TestApp, email: string) {
 describe('POST /api/v1/inbound-email', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ configure: emailing, services: { outcomeEmailDelayMs: 50 } });
+    t = await startTestApp({ configure: emailingToCrm, services: { outcomeEmailDelayMs: 50 } });
   });
   afterAll(() => t.close());
 
@@ -137,7 +124,7 @@ describe('The inbound SMTP listener', () => {
     port = await freePort();
     // crm-bridge emails itself: its SMTP mailer points at its own listener.
     t = await startTestApp({
-      configure: emailing,
+      configure: emailingToCrm,
       services: {
         outcomeEmailDelayMs: 50,
         smtpUrl: `smtp://127.0.0.1:${port}`,

@@ -1,5 +1,22 @@
 import { type ParsedMail, simpleParser } from 'mailparser';
+import type { AppConfig } from '../../src/shared/config/app-config';
 import type { Mailer, Outbox } from '../../src/shared/mail/mail-port';
+
+/** Outcome emails switched on, to crm-inbox@example.com, with `settings` over that. */
+export const emailing =
+  (settings: Partial<AppConfig['server']['outcomeEmail']> = {}) =>
+  (config: AppConfig): AppConfig => ({
+    ...config,
+    server: {
+      ...config.server,
+      outcomeEmail: {
+        ...config.server.outcomeEmail,
+        enabled: true,
+        to: 'crm-inbox@example.com',
+        ...settings,
+      },
+    },
+  });
 
 export function asOutbox(mailer: Mailer): Outbox {
   if (mailer.kind !== 'outbox') throw new Error('expected the outbox mailer');

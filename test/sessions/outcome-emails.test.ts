@@ -1,30 +1,21 @@
 import type { SessionDoc } from '../../src/sessions/sessions-service';
-import type { AppConfig } from '../../src/shared/config/app-config';
 import { createLogger } from '../../src/shared/log/logger';
 import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app';
 import { finishedCall, finishedChat } from './session-fixtures';
-import { eventually, outboxMails, settledOutboxSubjects, sleep } from './mail-helpers';
+import { emailing, eventually, outboxMails, settledOutboxSubjects, sleep } from './mail-helpers';
 
 const DELAY_MS = 300;
 
 /** Outcome emails on: global address, queue 12 its own, queue 99 switched on with no address. */
-const withOutcomeEmail =
-  (global: { enabled: boolean; to: string }) =>
-  (config: AppConfig): AppConfig => ({
-    ...config,
-    server: {
-      ...config.server,
-      outcomeEmail: {
-        ...config.server.outcomeEmail,
-        ...global,
-        queues: {
-          '12': { enabled: true, to: 'orders-team@example.com' },
-          '8469': { enabled: false, to: 'billing@example.com' },
-          '99': { enabled: true, to: '' },
-        },
-        retry: { attempts: 5, backoffSeconds: 0.1 },
-      },
+const withOutcomeEmail = (global: { enabled: boolean; to: string }) =>
+  emailing({
+    ...global,
+    queues: {
+      '12': { enabled: true, to: 'orders-team@example.com' },
+      '8469': { enabled: false, to: 'billing@example.com' },
+      '99': { enabled: true, to: '' },
     },
+    retry: { attempts: 5, backoffSeconds: 0.1 },
   });
 
 const backends: [string, Partial<TestAppOptions['services']>][] = [['local queue', {}]];

@@ -1,24 +1,11 @@
 import Redis from 'ioredis';
-import type { AppConfig } from '../../src/shared/config/app-config';
 import { createLogger } from '../../src/shared/log/logger';
 import { redisServerAvailable, TestRedisServer } from '../queue/redis-server';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { outboxMails, settledOutboxSubjects, sleep } from './mail-helpers';
+import { emailing, outboxMails, settledOutboxSubjects, sleep } from './mail-helpers';
 import { finishedCall, finishedChat } from './session-fixtures';
 
-const emailing = (config: AppConfig): AppConfig => ({
-  ...config,
-  server: {
-    ...config.server,
-    outcomeEmail: {
-      ...config.server.outcomeEmail,
-      enabled: true,
-      to: 'crm-inbox@example.com',
-      retry: { attempts: 10, backoffSeconds: 0.2 },
-    },
-  },
-});
-
+const quickRetries = emailing({ retry: { attempts: 10, backoffSeconds: 0.2 } });
 const available = redisServerAvailable();
 if (!available) console.warn('outcome email across a Redis restart SKIPPED: install redis-server');
 
@@ -28,7 +15,7 @@ if (!available) console.warn('outcome email across a Redis restart SKIPPED: inst
   beforeAll(async () => {
     redis = await TestRedisServer.start();
     t = await startTestApp({
-      configure: emailing,
+      configure: quickRetries,
       services: { outcomeEmailDelayMs: 1500, redisUrl: redis.url },
     });
   });
@@ -57,7 +44,7 @@ if (!available) console.warn('outcome email across a Redis restart SKIPPED: inst
     redis = await TestRedisServer.start();
     admin = new Redis(redis.url);
     t = await startTestApp({
-      configure: emailing,
+      configure: quickRetries,
       services: { outcomeEmailDelayMs: 500, redisUrl: redis.url },
       logger,
     });

@@ -1,10 +1,9 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import type { AppConfig } from '../../src/shared/config/app-config';
 import { createLogger } from '../../src/shared/log/logger';
 import { freePort } from '../support/free-port';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { eventually, sleep } from './mail-helpers';
+import { emailing, eventually, sleep } from './mail-helpers';
 import { finishedChat } from './session-fixtures';
 
 /** A real SMTP server that keeps what it receives. */
@@ -29,19 +28,7 @@ async function startSmtp(
   return { received, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-const emailing = (config: AppConfig): AppConfig => ({
-  ...config,
-  server: {
-    ...config.server,
-    outcomeEmail: {
-      ...config.server.outcomeEmail,
-      enabled: true,
-      to: 'crm-inbox@example.com',
-      retry: { attempts: 10, backoffSeconds: 0.1 },
-    },
-  },
-});
-
+const quickRetries = emailing({ retry: { attempts: 10, backoffSeconds: 0.1 } });
 const backends: [string, string | undefined][] = [['local queue', undefined]];
 if (process.env.REDIS_URL) backends.push(['bull on Redis', process.env.REDIS_URL]);
 
@@ -55,7 +42,7 @@ describe.each(backends)('An SMTP outage (%s)', (_name, redisUrl) => {
     const warned = jest.spyOn(logger, 'warn');
     t = await startTestApp({
       logger,
-      configure: emailing,
+      configure: quickRetries,
       services: {
         outcomeEmailDelayMs: 100,
         smtpUrl: `smtp://127.0.0.1:${port}`,
