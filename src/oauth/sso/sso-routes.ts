@@ -4,7 +4,7 @@ import { errorMessage } from '../../shared/errors/system-error';
 import type { Logger } from '../../shared/log/logger';
 import { LOGIN_PATH, type StaffUser } from '../../web/staff-auth';
 import { type OAuthViews, sendPage } from '../oauth-views';
-import { sameSiteReturnPath } from './return-path';
+import { sameSitePath } from '../../web/safe-redirect';
 import { NO_USER_MESSAGE, type SsoConfig, ssoStrategy } from './sso-strategy';
 
 export const SSO_START_PATH = '/login/sso';
@@ -57,13 +57,13 @@ export function ssoRoutes(options: SsoRoutesOptions): Router {
     );
 
   router.get(SSO_START_PATH, (req, res, next) => {
-    const destination = sameSiteReturnPath(req.query.next);
+    const destination = sameSitePath(req.query.next);
     if (destination !== undefined) req.session.returnTo = destination;
     authenticator.authenticate(strategy, { session: false })(req, res, next);
   });
 
   const signIn = (req: Request, res: Response, next: NextFunction, user: StaffUser): void => {
-    const destination = sameSiteReturnPath(req.session.returnTo) ?? DEFAULT_DESTINATION;
+    const destination = sameSitePath(req.session.returnTo) ?? DEFAULT_DESTINATION;
     // A new session id at sign-in: an id planted before (session fixation) is worth nothing.
     req.session.regenerate((error: unknown) => {
       if (error) return next(error);
