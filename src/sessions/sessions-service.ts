@@ -203,13 +203,11 @@ export class SessionsService {
       const kept = await this.get(key);
       await this.scheduleOrRearmLater(kept);
       if (kept.record !== undefined || !record) return this.result(kept, true);
-      const recordNote = await this.updateRecord(key, record);
-      await this.sessions.update(key, { record: recordNote });
+      const recordNote = await this.updateRecordAndNote(key, record);
       return this.result({ ...kept, record: recordNote }, true);
     }
     await this.scheduleOrRearmLater(doc);
-    const recordNote = record && (await this.updateRecord(key, record));
-    if (recordNote !== undefined) await this.sessions.update(key, { record: recordNote });
+    const recordNote = record && (await this.updateRecordAndNote(key, record));
     if (event) await this.options.events?.emit(event);
     this.options.logger.info('session received', { session: key, email: doc.email.state });
     return {
@@ -376,6 +374,13 @@ export class SessionsService {
       to: recipient.to,
       dueAt: new Date(this.now() + this.delayMs).toISOString(),
     };
+  }
+
+  /** Updates the session's record, then notes on the session that it was done, and how. */
+  private async updateRecordAndNote(key: string, record: RecordUpdate): Promise<string> {
+    const note = await this.updateRecord(key, record);
+    await this.sessions.update(key, { record: note });
+    return note;
   }
 
   /**
